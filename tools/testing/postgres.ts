@@ -1,0 +1,102 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from './ports';
+
+const run = promisify(execFile);
+
+export interface PostgresServer {
+  host: string;
+  port: number;
+  /** A superuser that logs in with a password (scram-sha-256). */
+  superuser: string;
+  superuserPassword: string;
+  /** Connection settings for `pg` as the superuser, database `postgres`. */
+  adminConfig(): { host: string; port: number; user: string; password: string; database: string };
+  /** Runs SQL as the superuser (one short-lived connection). */
+  sql(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  stop(): Promise<void>;
+}
+
+function pgBinDir(): string {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) throw new Error('PostgreSQL server binaries not found: install the Debian package "postgresql" or set PG_BIN_DIR');
+  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error('initdb not found under /usr/lib/postgresql/*/bin: install "postgresql" or set PG_BIN_DIR');
+  return join(base, versions[0], 'bin');
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+/** PostgreSQL refuses to run as root: as root, run its binaries as the `postgres` OS user. */
+function asPg(cmd: string, args: string[]): [string, string[]] {
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
+/**
+ * Starts a private PostgreSQL cluster on a free port with password authentication
+ * (scram-sha-256 for every TCP and socket connection; no trust), and a superuser `keyturn_admin`.
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = pgBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'keyturn-pg-'));
+  const data = join(dir, 'data');
+  const superuser = 'keyturn_admin';
+  const superuserPassword = `admin-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const pwfile = join(dir, 'pw');
+  writeFileSync(pwfile, superuserPassword + '\n');
+  chmodSync(dir, 0o700);
+  if (isRoot()) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: g } = await run('id', ['-g', 'postgres']);
+    chownSync(dir, Number(stdout.trim()), Number(g.trim()));
+    chownSync(pwfile, Number(stdout.trim()), Number(g.trim()));
+  }
+  const [c1, a1] = asPg(join(bin, 'initdb'), ['-D', data, '-U', superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+  await run(c1, a1, { timeout: 120_000 });
+  rmSync(pwfile);
+  const port = await freePort();
+  const [c2, a2] = asPg(join(bin, 'postgres'), [
+    '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+    '-c', 'max_connections=200', '-c', 'shared_buffers=32MB', '-c', 'password_encryption=scram-sha-256',
+  ]);
+  const child: ChildProcess = spawn(c2, a2, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  const host = '127.0.0.1';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  const adminConfig = () => ({ host, port, user: superuser, password: superuserPassword, database: 'postgres' });
+  const sql = async (text: string, params?: unknown[]) => {
+    const c = new Client(adminConfig());
+    await c.connect();
+    try {
+      return await c.query(text, params as unknown[]);
+    } finally {
+      await c.end();
+    }
+  };
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+      await sql('select 1');
+      return true;
+    }, `PostgreSQL on port ${port}`, 60_000, 200);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT'); // fast shutdown
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { host, port, superuser, superuserPassword, adminConfig, sql, stop };
+}
