@@ -1,1 +1,16 @@
-export const VERSION = '0.1.0';
+export { createRotationHandler, type RotationHandlerOptions } from './lib/rotation-handler.js';
+export type { PasswordOptions, RotationContext, RotationEvent, RotationHandler, RotationLogger, RotationStep, RotationStrategy } from './lib/rotation.types.js';
+export { SecretVersion } from './lib/secret-version.js';
+export { clientConfigFromEnv, DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_PASSWORD_OPTIONS, passwordOptionsFromEnv } from './lib/rotation-environment.js';
+export { ConsoleRotationLogger, SilentRotationLogger } from './lib/console-rotation-logger.js';
+export { postgresSingleUser, type PostgresSingleUserOptions } from './lib/strategies/postgres-single-user.strategy.js';
+export { alternateUsername, postgresAlternatingUsers, type PostgresAlternatingUsersOptions } from './lib/strategies/postgres-alternating-users.strategy.js';
+export type { PostgresConnectionOptions } from './lib/strategies/postgres-connection.js';
+export { redisAclUser, type RedisAclUserOptions } from './lib/strategies/redis-acl-user.strategy.js';
+export { randomKey, type RandomKeyCandidate, type RandomKeyEncoding, type RandomKeyOptions } from './lib/strategies/random-key.strategy.js';
+export { RotationError, type RotationErrorCode } from './lib/errors/rotation-error.js';
+export { RotationGuardError } from './lib/errors/rotation-guard-error.js';
+export { RotationStepError } from './lib/errors/rotation-step-error.js';
+export { SecretShapeError } from './lib/errors/secret-shape-error.js';
+export { MissingPeerDependencyError } from './lib/errors/missing-peer-dependency-error.js';
+export { UpstreamError } from './lib/errors/upstream-error.js';

@@ -1,0 +1,78 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretVersion } from './secret-version.js';
+
+/** The four steps Secrets Manager calls a rotation function with, in this order. */
+export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+
+/** The event Secrets Manager sends a rotation Lambda (and the emulator sends a registered handler). */
+export interface RotationEvent {
+  SecretId: string;
+  ClientRequestToken: string;
+  Step: RotationStep | string;
+}
+
+/** A Lambda-compatible rotation handler. */
+export type RotationHandler = (event: RotationEvent) => Promise<void>;
+
+/** Where handlers write progress; compatible with Nest's LoggerService and @keyturn/core's KeyturnLogger. Never receives a secret value. */
+export interface RotationLogger {
+  log(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+/** Options for Secrets Manager's GetRandomPassword (the same names, camel-cased). */
+export interface PasswordOptions {
+  /** @default 32 (env PASSWORD_LENGTH) */
+  passwordLength?: number;
+  /** @default ":/@\"'\\" (env EXCLUDE_CHARACTERS) */
+  excludeCharacters?: string;
+  /** @default false (env EXCLUDE_NUMBERS) */
+  excludeNumbers?: boolean;
+  /** @default false (env EXCLUDE_PUNCTUATION) */
+  excludePunctuation?: boolean;
+  /** @default false (env EXCLUDE_UPPERCASE) */
+  excludeUppercase?: boolean;
+  /** @default false (env EXCLUDE_LOWERCASE) */
+  excludeLowercase?: boolean;
+  /** @default false */
+  includeSpace?: boolean;
+  /** @default true (env REQUIRE_EACH_INCLUDED_TYPE) */
+  requireEachIncludedType?: boolean;
+}
+
+/** What a strategy's steps get: the event, reads of the versions involved and the shared helpers. */
+export interface RotationContext {
+  readonly secretId: string;
+  /** The ClientRequestToken: the VersionId of the AWSPENDING version. */
+  readonly token: string;
+  readonly step: RotationStep;
+  readonly client: SecretsManagerClient;
+  readonly logger: RotationLogger;
+  /** The AWSCURRENT version (fails with CurrentVersionMissing when there is none). */
+  current(): Promise<SecretVersion>;
+  /** The AWSPENDING version with VersionId = token. */
+  pending(): Promise<SecretVersion>;
+  /** The AWSPREVIOUS version, if any. */
+  previous(): Promise<SecretVersion | undefined>;
+  /** AWSCURRENT of another secret (master / admin credentials), read with GetSecretValue. */
+  otherSecret(secretId: string, purpose: string): Promise<SecretVersion>;
+  /** A new password from GetRandomPassword with the handler's settings (environment, then options), `overrides` on top. */
+  randomPassword(overrides?: PasswordOptions): Promise<string>;
+}
+
+/**
+ * A kind of credential that can be rotated. createSecret and finishSecret are common to all
+ * strategies (read AWSCURRENT, store the new value under AWSPENDING; move AWSCURRENT); a strategy
+ * supplies the new value and the setSecret / testSecret work.
+ */
+export interface RotationStrategy {
+  /** Short name used in log lines and errors, e.g. `postgres-single-user`. */
+  readonly name: string;
+  /** Builds the AWSPENDING SecretString from AWSCURRENT (createSecret, only when no pending value exists yet). */
+  createPendingValue(current: SecretVersion, context: RotationContext): Promise<string>;
+  /** Makes the rotated service accept the pending credentials. Must be harmless when run again. */
+  setSecret(context: RotationContext): Promise<void>;
+  /** Proves the pending credentials work. Must be harmless when run again. */
+  testSecret(context: RotationContext): Promise<void>;
+}
