@@ -1,1 +1,59 @@
-export const VERSION = '0.1.0';
+// Public API of @keyturn/core (the root entry point). Explicit named exports only.
+
+// references
+export { parseSecretRef, formatSecretRef, isSecretArn, type SecretRef, type SecretRefInput } from './refs/secret-ref.js';
+
+// values
+export { SecretValue, type SecretValueInit } from './values/secret-value.js';
+
+// sources
+export {
+  describeVersion,
+  isCurrentRequest,
+  type SecretSource,
+  type SecretRequest,
+  type SecretFetchResult,
+  type SourceObserver,
+} from './sources/secret-source.js';
+export { AwsSecretsManagerSource, type AwsSecretsManagerSourceOptions } from './sources/aws-secrets-manager.source.js';
+export { EnvSource, type EnvSourceOptions } from './sources/env.source.js';
+export { DotenvSource, type DotenvSourceOptions } from './sources/dotenv.source.js';
+export { MemorySource, type MemorySourceOptions, type MemorySecretInput } from './sources/memory.source.js';
+export { ChainSource, type ChainSourceOptions } from './sources/chain.source.js';
+export type { VariableMapping } from './sources/mapped-values.js';
+
+// errors
+export { KeyturnError, type KeyturnErrorOptions } from './errors/keyturn.error.js';
+export { InvalidSecretReferenceError } from './errors/invalid-secret-reference.error.js';
+export { SecretNotFoundError } from './errors/secret-not-found.error.js';
+export { SecretAccessDeniedError } from './errors/secret-access-denied.error.js';
+export { SecretScheduledForDeletionError } from './errors/secret-scheduled-for-deletion.error.js';
+export { SecretDecryptionError } from './errors/secret-decryption.error.js';
+export { SecretUnavailableError } from './errors/secret-unavailable.error.js';
+export { SecretRequestError } from './errors/secret-request.error.js';
+export { SecretParseError } from './errors/secret-parse.error.js';
+export { SecretKeyMissingError } from './errors/secret-key-missing.error.js';
+export { SecretKindError } from './errors/secret-kind.error.js';
+export { SecretNotLoadedError } from './errors/secret-not-loaded.error.js';
+export { SecretValidationError, type SecretValidationIssue } from './errors/secret-validation.error.js';
+export { SecretsStartupError, type SecretStartupFailure } from './errors/secrets-startup.error.js';
+export { isTransientError, classifyError, errorCode, type ClassifyContext } from './errors/classify-error.js';
+
+// store
+export { SecretStore, SECRET_STORE_DEFAULTS } from './store/secret-store.js';
+export type {
+  SecretStoreOptions,
+  SecretDefinitionInput,
+  SecretEntry,
+  SecretState,
+  SecretStatus,
+  RotationEvent,
+  RejectedEvent,
+  SecretErrorEvent,
+  SecretStoreEvents,
+} from './store/store.types.js';
+export { refreshDelay, backoffDelay } from './store/timing.js';
+
+// observability
+export type { AuditEvent, AuditSink, KeyturnLogger } from './observability/audit.js';
+export type { MetricsSnapshot, MeterLike, ObservableLike } from './observability/metrics.js';

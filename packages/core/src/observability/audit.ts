@@ -1,0 +1,26 @@
+/** A structured record of a load, refresh, rotation, rejection or error. Never carries a value. */
+export interface AuditEvent {
+  type: 'load' | 'refresh' | 'rotation' | 'rejected' | 'error';
+  secretId: string;
+  versionId?: string;
+  stage?: string;
+  /** The source that answered (or failed): `aws`, `env`, ... */
+  source: string;
+  outcome: 'success' | 'failure' | 'unchanged';
+  latencyMs: number;
+  errorCode?: string;
+  at: Date;
+}
+
+/** Where audit events go (a log shipper, CloudWatch, a test array). */
+export interface AuditSink {
+  record(event: AuditEvent): void;
+}
+
+/** Logger shape compatible with NestJS's `LoggerService` (and `console`). */
+export interface KeyturnLogger {
+  log(message: string, context?: Record<string, unknown> | string): void;
+  warn(message: string, context?: Record<string, unknown> | string): void;
+  error(message: string, context?: Record<string, unknown> | string): void;
+  debug?(message: string, context?: Record<string, unknown> | string): void;
+}

@@ -1,0 +1,42 @@
+import type { KeyturnError } from '../errors/keyturn.error.js';
+import type { SecretValue } from '../values/secret-value.js';
+
+/** One thing to fetch: a secret and, optionally, a version stage or id (AWSCURRENT otherwise). */
+export interface SecretRequest {
+  secretId: string;
+  versionStage?: string;
+  versionId?: string;
+}
+
+/** The answer for one request: a value or a classified error. `fallback` is set when a non-primary source of a chain answered. */
+export type SecretFetchResult =
+  | { request: SecretRequest; ok: true; value: SecretValue; fallback?: boolean }
+  | { request: SecretRequest; ok: false; error: KeyturnError };
+
+/** Receives the API calls a source makes (used for metrics). */
+export interface SourceObserver {
+  apiCall(operation: string): void;
+}
+
+/**
+ * Where secret values come from. `fetch` answers every request (never rejects for a per-secret
+ * failure; it returns `ok: false` with a KeyturnError for that request).
+ */
+export interface SecretSource {
+  /** Short name recorded in `SecretValue.source` and in states (e.g. `aws`, `env`). */
+  readonly name: string;
+  fetch(requests: readonly SecretRequest[], opts?: { signal?: AbortSignal }): Promise<SecretFetchResult[]>;
+  /** Subscribes to the API calls the source makes; returns an unsubscribe function. */
+  observe?(observer: SourceObserver): () => void;
+  destroy?(): Promise<void> | void;
+}
+
+/** A request's version part in words, for error messages (undefined for AWSCURRENT). */
+export function describeVersion(r: SecretRequest): string | undefined {
+  if (r.versionId) return `version ${r.versionId}${r.versionStage ? ` / ${r.versionStage}` : ''}`;
+  if (r.versionStage && r.versionStage !== 'AWSCURRENT') return `stage ${r.versionStage}`;
+  return undefined;
+}
+
+/** Whether a request asks for the current version only. */
+export const isCurrentRequest = (r: SecretRequest): boolean => !r.versionId && (!r.versionStage || r.versionStage === 'AWSCURRENT');

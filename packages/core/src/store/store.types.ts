@@ -1,0 +1,165 @@
+import type { KeyturnError } from '../errors/keyturn.error.js';
+import type { AuditSink, KeyturnLogger } from '../observability/audit.js';
+import type { MeterLike } from '../observability/metrics.js';
+import type { SecretRef, SecretRefInput } from '../refs/secret-ref.js';
+import type { SecretSource } from '../sources/secret-source.js';
+import type { SecretValue } from '../values/secret-value.js';
+
+/** Health of one cached secret. */
+export type SecretStatus = 'pending' | 'fresh' | 'stale' | 'fallback' | 'failed';
+
+/** What the store knows about one secret (for health checks and metrics; never a value). */
+export interface SecretState {
+  secretId: string;
+  /** Set when the entry reads a stage other than AWSCURRENT. */
+  versionStage?: string;
+  /** Set when the entry reads a pinned version id. */
+  requestedVersionId?: string;
+  required: boolean;
+  state: SecretStatus;
+  /** Source that served the current value. */
+  source?: string;
+  versionId?: string;
+  fetchedAt?: Date;
+  ageMs?: number;
+  lastErrorCode?: string;
+  /** The last error's message (names the secret and what to check; never a value). */
+  lastError?: string;
+  staleSince?: Date;
+  staleUntil?: Date;
+  rejectedVersionId?: string;
+  rejectionReason?: string;
+  nextRefreshAt?: Date;
+}
+
+/** How a secret is registered with the store. */
+export interface SecretDefinitionInput<T = SecretValue> {
+  /** Name, ARN, ECS form `name:json-key:version-stage:version-id`, or an object. */
+  ref: string | SecretRef | SecretRefInput;
+  /**
+   * A required secret that cannot load makes `start()` fail; an optional one does not.
+   * @default true
+   */
+  required?: boolean;
+  /**
+   * Time to live of the cached value (refreshed in the background at a jittered point in [TTL/2, TTL]).
+   * @default the store's ttlMs (1 hour)
+   */
+  ttlMs?: number;
+  /**
+   * Runs once per new version; throwing rejects the version (the last good value stays).
+   * Its return value, when not undefined and no `transform` is given, is what `get()` returns.
+   */
+  validate?: (value: SecretValue) => T | void | Promise<T | void>;
+  /** Maps each new version to what `get()` returns (after `validate`). */
+  transform?: (value: SecretValue) => T | Promise<T>;
+}
+
+/** Options of the store. */
+export interface SecretStoreOptions {
+  /**
+   * Where values come from; several are chained (first answer wins, later ones are fallbacks).
+   * @default [new AwsSecretsManagerSource()] (created and destroyed by the store)
+   * @example [new AwsSecretsManagerSource(), new EnvSource({ mapping: { 'app/jwt': 'JWT_SECRET' } })]
+   */
+  sources?: SecretSource | readonly SecretSource[];
+  /**
+   * Default time to live of cached values.
+   * @default 3_600_000 (1 hour)
+   */
+  ttlMs?: number;
+  /**
+   * How long the last good value keeps being served during transient failures.
+   * @default 86_400_000 (24 hours)
+   */
+  staleIfErrorMs?: number;
+  /**
+   * Refresh point as fractions of the TTL.
+   * @default [0.5, 1]
+   */
+  refreshJitter?: readonly [number, number];
+  /**
+   * Retry backoff after failures: doubling from initialMs to a plateau at maxMs, with jitter.
+   * @default { initialMs: 1000, maxMs: 120_000 }
+   */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Time limit of one fetch (aborts the SDK call).
+   * @default 30_000
+   */
+  fetchTimeoutMs?: number;
+  /**
+   * `refresh()` without `force` does nothing when the secret was fetched this recently.
+   * @default 1000
+   */
+  minRefreshIntervalMs?: number;
+  /** Logger (Nest's LoggerService fits). Messages carry secret ids and codes, never values. */
+  logger?: KeyturnLogger;
+  /** Receives an audit event for every load, refresh, rotation, rejection and error. */
+  audit?: AuditSink;
+  /**
+   * OpenTelemetry: instruments are registered on `meter`, else on the global provider when
+   * `@opentelemetry/api` is installed (no-op otherwise). `openTelemetry: false` turns it off.
+   * @default { openTelemetry: true }
+   */
+  metrics?: { openTelemetry?: boolean; meter?: MeterLike };
+  /**
+   * Random source for jitter (tests pass a fixed one).
+   * @default Math.random
+   */
+  random?: () => number;
+}
+
+/** A new version replaced the previous one. `toString`/`toJSON` omit the value. */
+export interface RotationEvent<T> {
+  secretId: string;
+  previousVersionId?: string;
+  versionId: string;
+  stage: string;
+  value: T;
+  at: Date;
+}
+
+/** A new version failed its validate/transform hook and was not taken; the last good value stays. */
+export interface RejectedEvent {
+  secretId: string;
+  versionId: string;
+  /** The version still served. */
+  keptVersionId: string;
+  reason: string;
+  at: Date;
+}
+
+/** A fetch failed. */
+export interface SecretErrorEvent {
+  secretId: string;
+  error: KeyturnError;
+  state: SecretStatus;
+  at: Date;
+}
+
+/** Events of the store and their payloads. */
+export interface SecretStoreEvents {
+  rotation: RotationEvent<SecretValue>;
+  rejected: RejectedEvent;
+  error: SecretErrorEvent;
+  state: SecretState;
+}
+
+/** One registered secret: a synchronous view of the cache. */
+export interface SecretEntry<T = SecretValue> {
+  readonly secretId: string;
+  readonly ref: SecretRef;
+  readonly required: boolean;
+  /**
+   * The last good, validated value; synchronous, never waits on the network.
+   * @throws SecretNotLoadedError before the first load; the classified error when the secret failed
+   * (access denied, deleted, unavailable beyond the stale bound).
+   */
+  get(): T;
+  /** The current SecretValue (metadata + raw value), if loaded. */
+  current(): SecretValue | undefined;
+  state(): SecretState;
+  /** Called for each new version taken (after validation). Returns an unsubscribe function. */
+  subscribe(listener: (event: RotationEvent<T>) => void): () => void;
+}
