@@ -1,0 +1,614 @@
+import { randomUUID } from 'node:crypto';
+import { Errors, ServiceError } from '../errors/service-error.js';
+import {
+  AWSCURRENT,
+  AWSPENDING,
+  cloneSecret,
+  type RotationRules,
+  type SecretRecord,
+  type Tag,
+  type VersionRecord,
+} from '../model/secret-record.js';
+import type { SecretRepository } from '../model/secret-repository.js';
+import { attachLabel, findVersion, holderOf, pruneVersions, removeLabel, versionStagesMap } from '../model/staging-labels.js';
+import type { RotationController } from '../rotation/rotation.types.js';
+import { nextRotationDate, validateScheduleExpression } from '../rotation/rotation-schedule.js';
+import { Input } from './input.js';
+import { decodeToken, encodeToken, matchesFilters, readFilters } from './list-filters.js';
+import { randomPassword } from './random-password.js';
+
+type Output = Record<string, unknown> | undefined;
+type Handler = (input: Input) => Output;
+
+const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]+$/;
+const MAX_VALUE = 65_536;
+const DAY_MS = 86_400_000;
+
+/** Epoch seconds as Secrets Manager sends them. */
+const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
+
+/** Drops undefined members so the JSON carries only members with a value. */
+function compact<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+interface NewValue {
+  string?: string;
+  binary?: string;
+}
+
+/** Options of the operation layer. */
+export interface SecretsManagerServiceOptions {
+  repository: SecretRepository;
+  rotation: RotationController;
+  /** Rotation clock speed-up: schedule intervals are divided by this. */
+  rotationTimeScale?: number;
+  clock?: () => number;
+}
+
+/**
+ * The Secrets Manager operations over a {@link SecretRepository}: input checks, staging-label
+ * rules, idempotency and the error each situation gets. Each handler takes the request body
+ * and returns the response body (undefined for an empty body).
+ */
+export class SecretsManagerService {
+  private readonly repo: SecretRepository;
+  private readonly clock: () => number;
+  readonly operations: Readonly<Record<string, Handler>>;
+
+  constructor(private readonly options: SecretsManagerServiceOptions) {
+    this.repo = options.repository;
+    this.clock = options.clock ?? Date.now;
+    this.operations = {
+      CreateSecret: (i) => this.createSecret(i),
+      GetSecretValue: (i) => this.getSecretValue(i),
+      BatchGetSecretValue: (i) => this.batchGetSecretValue(i),
+      DescribeSecret: (i) => this.describeSecret(i),
+      ListSecrets: (i) => this.listSecrets(i),
+      ListSecretVersionIds: (i) => this.listSecretVersionIds(i),
+      PutSecretValue: (i) => this.putSecretValue(i),
+      UpdateSecret: (i) => this.updateSecret(i),
+      UpdateSecretVersionStage: (i) => this.updateSecretVersionStage(i),
+      RotateSecret: (i) => this.rotateSecret(i),
+      CancelRotateSecret: (i) => this.cancelRotateSecret(i),
+      DeleteSecret: (i) => this.deleteSecret(i),
+      RestoreSecret: (i) => this.restoreSecret(i),
+      TagResource: (i) => this.tagResource(i),
+      UntagResource: (i) => this.untagResource(i),
+      GetRandomPassword: (i) => this.getRandomPassword(i),
+    };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private secretId(input: Input): string {
+    return input.string('SecretId', { required: true, min: 1, max: 2048 });
+  }
+
+  private token(input: Input): string | undefined {
+    const t = input.string('ClientRequestToken');
+    if (t !== undefined && (t.length < 32 || t.length > 64)) {
+      throw Errors.invalidParameter('ClientRequestToken must be 32-64 characters long.');
+    }
+    return t;
+  }
+
+  /** The secret or ResourceNotFoundException. */
+  private load(secretId: string): SecretRecord {
+    const s = this.repo.find(secretId);
+    if (!s) throw Errors.notFound();
+    return s;
+  }
+
+  /** The secret, refusing one scheduled for deletion (InvalidRequestException). */
+  private loadLive(secretId: string, action: string): SecretRecord {
+    const s = this.load(secretId);
+    if (s.deletedDate !== undefined) {
+      throw Errors.invalidRequest(`You can't perform this operation on the secret because it was marked for deletion. (${action})`);
+    }
+    return s;
+  }
+
+  private value(input: Input): NewValue | undefined {
+    const str = input.string('SecretString');
+    const bin = input.blob('SecretBinary');
+    if (str !== undefined && bin !== undefined) {
+      throw Errors.invalidParameter('You must provide either SecretString or SecretBinary, but not both.');
+    }
+    if (str !== undefined) {
+      if (str.length < 1 || str.length > MAX_VALUE) throw Errors.invalidParameter(`SecretString must be 1-${MAX_VALUE} characters long.`);
+      return { string: str };
+    }
+    if (bin !== undefined) {
+      const bytes = Buffer.from(bin, 'base64').length;
+      if (bytes < 1 || bytes > MAX_VALUE) throw Errors.invalidParameter(`SecretBinary must be 1-${MAX_VALUE} bytes long.`);
+      return { binary: bin };
+    }
+    return undefined;
+  }
+
+  private tags(input: Input, name: string, required: boolean): Tag[] | undefined {
+    const list = input.structList(name, { required });
+    return list?.map((t) => {
+      const Key = t.string('Key', { required: true, min: 1, max: 128 });
+      const Value = t.string('Value', { required: true, max: 256 });
+      return { Key, Value };
+    });
+  }
+
+  private sameValue(v: VersionRecord, value: NewValue | undefined): boolean {
+    return v.string === value?.string && v.binary === value?.binary;
+  }
+
+  private hasValue(v: VersionRecord): boolean {
+    return v.string !== undefined || v.binary !== undefined;
+  }
+
+  /**
+   * Adds a version carrying `value` (or fills the empty version with that token), moving the
+   * requested labels to it. Returns the version and whether the secret changed.
+   */
+  private addVersion(secret: SecretRecord, token: string, value: NewValue, stages: string[] | undefined): { version: VersionRecord; changed: boolean } {
+    const existing = findVersion(secret, token);
+    if (existing) {
+      if (this.hasValue(existing)) {
+        if (!this.sameValue(existing, value)) {
+          throw Errors.exists(`A version with VersionId ${token} already exists with a different value; versions can't be changed.`);
+        }
+        return { version: existing, changed: false };
+      }
+      // The empty AWSPENDING version that RotateSecret created: its value arrives now.
+      Object.assign(existing, value);
+      for (const label of stages ?? []) attachLabel(secret, label, existing);
+      if (!holderOf(secret, AWSCURRENT)) attachLabel(secret, AWSCURRENT, existing);
+      return { version: existing, changed: true };
+    }
+    const now = this.clock();
+    const version: VersionRecord = { id: token, created: now, stages: [], ...value };
+    secret.versions.push(version);
+    const labels = stages ?? [AWSCURRENT];
+    for (const label of labels) attachLabel(secret, label, version);
+    if (!holderOf(secret, AWSCURRENT)) attachLabel(secret, AWSCURRENT, version);
+    if (version.stages.includes(AWSCURRENT) && secret.rotationEnabled && secret.rotationRules) {
+      // A manual change of AWSCURRENT counts as a rotation for AutomaticallyAfterDays.
+      secret.nextRotation = nextRotationDate(secret.rotationRules, now, this.options.rotationTimeScale) ?? secret.nextRotation;
+    }
+    pruneVersions(secret, now);
+    return { version, changed: true };
+  }
+
+  private describe(secret: SecretRecord, mapName: 'VersionIdsToStages' | 'SecretVersionsToStages'): Record<string, unknown> {
+    return compact({
+      ARN: secret.arn,
+      Name: secret.name,
+      Type: secret.type,
+      Description: secret.description,
+      KmsKeyId: secret.kmsKeyId,
+      RotationEnabled: secret.rotationEnabled,
+      RotationLambdaARN: secret.rotationLambdaArn,
+      RotationRules: secret.rotationRules ? { ...secret.rotationRules } : undefined,
+      LastRotatedDate: secret.rotationEnabled ? seconds(secret.lastRotated) : undefined,
+      LastChangedDate: seconds(secret.lastChanged),
+      LastAccessedDate: seconds(secret.lastAccessed),
+      DeletedDate: seconds(secret.deletedDate),
+      NextRotationDate: secret.rotationEnabled ? seconds(secret.nextRotation) : undefined,
+      Tags: secret.tags.length > 0 ? secret.tags.map((t) => ({ ...t })) : undefined,
+      [mapName]: versionStagesMap(secret),
+      CreatedDate: seconds(secret.created),
+      PrimaryRegion: undefined,
+    });
+  }
+
+  private valueOutput(secret: SecretRecord, v: VersionRecord): Record<string, unknown> {
+    return compact({
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: v.id,
+      SecretString: v.string,
+      SecretBinary: v.binary,
+      VersionStages: [...v.stages],
+      CreatedDate: seconds(v.created),
+    });
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  createSecret(input: Input): Output {
+    const name = input.string('Name', { required: true, min: 1, max: 512 });
+    if (!NAME_PATTERN.test(name)) {
+      throw Errors.invalidParameter('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
+    }
+    const token = this.token(input) ?? randomUUID();
+    const description = input.string('Description', { max: 2048 });
+    const kmsKeyId = input.string('KmsKeyId', { max: 2048 });
+    const type = input.string('Type', { max: 256 });
+    const value = this.value(input);
+    const tags = this.tags(input, 'Tags', false) ?? [];
+    input.boolean('ForceOverwriteReplicaSecret');
+    if ((input.structList('AddReplicaRegions')?.length ?? 0) > 0) {
+      throw Errors.invalidRequest('Replication is not supported by this endpoint.');
+    }
+    const existing = this.repo.find(name);
+    if (existing) {
+      const v = findVersion(existing, token);
+      if (existing.deletedDate === undefined && v && this.sameValue(v, value)) {
+        return { ARN: existing.arn, Name: existing.name, VersionId: v.id }; // idempotent retry
+      }
+      if (existing.deletedDate !== undefined) {
+        throw Errors.invalidRequest(`You can't create this secret because a secret with this name is already scheduled for deletion.`);
+      }
+      throw Errors.exists(`The operation failed because the secret ${name} already exists.`);
+    }
+    const now = this.clock();
+    const secret: SecretRecord = compact({
+      arn: this.repo.newArn(name),
+      name,
+      description,
+      kmsKeyId,
+      type,
+      tags,
+      created: now,
+      lastChanged: now,
+      versions: [],
+    });
+    if (value) this.addVersion(secret, token, value, undefined);
+    this.repo.save(secret, value ? [token] : []);
+    return compact({ ARN: secret.arn, Name: secret.name, VersionId: value ? token : undefined });
+  }
+
+  getSecretValue(input: Input): Output {
+    const id = this.secretId(input);
+    const versionId = input.string('VersionId', { min: 32, max: 64 });
+    const stage = input.string('VersionStage', { min: 1, max: 256 });
+    const secret = this.loadLive(id, 'GetSecretValue');
+    let v: VersionRecord | undefined;
+    if (versionId !== undefined) {
+      v = findVersion(secret, versionId);
+      if (!v) throw Errors.notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+      if (stage !== undefined && !v.stages.includes(stage)) {
+        throw Errors.invalidRequest(`You provided a VersionStage that is not associated to the provided VersionId.`);
+      }
+    } else {
+      const label = stage ?? AWSCURRENT;
+      v = holderOf(secret, label);
+      if (!v) throw Errors.notFound(`Secrets Manager can't find the specified secret value for staging label: ${label}`);
+    }
+    if (!this.hasValue(v)) {
+      throw Errors.notFound(`Secrets Manager can't find the specified secret value for ${versionId ? `VersionId: ${versionId}` : `staging label: ${stage ?? AWSCURRENT}`}`);
+    }
+    this.repo.touch(secret.arn, v.id, this.clock());
+    return this.valueOutput(secret, v);
+  }
+
+  batchGetSecretValue(input: Input): Output {
+    const ids = input.stringList('SecretIdList', { min: 1, max: 20, item: { min: 1, max: 2048 } });
+    const filters = readFilters(input);
+    const maxResults = input.integer('MaxResults', { min: 1, max: 20 });
+    const nextToken = input.string('NextToken', { min: 1, max: 4096 });
+    if (ids && filters) throw Errors.invalidParameter('Either SecretIdList or Filters must be provided, but not both.');
+    if (!ids && !filters) throw Errors.invalidParameter('Either SecretIdList or Filters must be provided.');
+    if (maxResults !== undefined && !filters) throw Errors.invalidParameter('MaxResults can only be used with Filters.');
+    const SecretValues: Record<string, unknown>[] = [];
+    const errors: Record<string, unknown>[] = [];
+    if (ids) {
+      if (nextToken !== undefined) decodeToken(nextToken);
+      for (const id of ids) {
+        try {
+          const out = this.getSecretValue(Input.of({ SecretId: id }));
+          if (out) SecretValues.push(out);
+        } catch (e) {
+          if (!(e instanceof ServiceError) || e.status >= 500) throw e;
+          errors.push({ SecretId: id, ErrorCode: e.code, Message: e.message });
+        }
+      }
+      return compact({ SecretValues, Errors: errors.length > 0 ? errors : undefined });
+    }
+    const matching = this.sorted(this.repo.list().filter((s) => s.deletedDate === undefined && matchesFilters(s, filters!, this.repo.region)), 'created-date', 'asc');
+    const offset = decodeToken(nextToken);
+    const page = matching.slice(offset, offset + (maxResults ?? 20));
+    for (const s of page) {
+      const v = holderOf(s, AWSCURRENT);
+      if (!v || !this.hasValue(v)) {
+        errors.push({ SecretId: s.arn, ErrorCode: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT" });
+        continue;
+      }
+      this.repo.touch(s.arn, v.id, this.clock());
+      SecretValues.push(this.valueOutput(s, v));
+    }
+    const next = offset + page.length < matching.length ? encodeToken(offset + page.length) : undefined;
+    return compact({ SecretValues, NextToken: next, Errors: errors.length > 0 ? errors : undefined });
+  }
+
+  describeSecret(input: Input): Output {
+    return this.describe(this.load(this.secretId(input)), 'VersionIdsToStages');
+  }
+
+  private sorted(list: readonly SecretRecord[], by: string, order: string): SecretRecord[] {
+    const key = (s: SecretRecord): number | string =>
+      by === 'name' ? s.name : by === 'last-accessed-date' ? (s.lastAccessed ?? 0) : by === 'last-changed-date' ? s.lastChanged : s.created;
+    const dir = order === 'desc' ? -1 : 1;
+    return [...list].sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka < kb) return -dir;
+      if (ka > kb) return dir;
+      return a.arn < b.arn ? -dir : a.arn > b.arn ? dir : 0;
+    });
+  }
+
+  listSecrets(input: Input): Output {
+    const includeDeleted = input.boolean('IncludePlannedDeletion') ?? false;
+    const maxResults = input.integer('MaxResults', { min: 1, max: 100 });
+    const nextToken = input.string('NextToken', { min: 1, max: 4096 });
+    const filters = readFilters(input) ?? [];
+    const order = input.string('SortOrder');
+    if (order !== undefined && order !== 'asc' && order !== 'desc') {
+      throw Errors.validation(`1 validation error detected: Value '${order}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]`);
+    }
+    const by = input.string('SortBy');
+    if (by !== undefined && !['created-date', 'last-accessed-date', 'last-changed-date', 'name'].includes(by)) {
+      throw Errors.validation(`1 validation error detected: Value '${by}' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, name]`);
+    }
+    const matching = this.sorted(
+      this.repo.list().filter((s) => (includeDeleted || s.deletedDate === undefined) && matchesFilters(s, filters, this.repo.region)),
+      by ?? 'created-date',
+      order ?? 'asc',
+    );
+    const offset = decodeToken(nextToken);
+    const page = matching.slice(offset, offset + (maxResults ?? 100));
+    const next = offset + page.length < matching.length ? encodeToken(offset + page.length) : undefined;
+    return compact({ SecretList: page.map((s) => this.describe(s, 'SecretVersionsToStages')), NextToken: next });
+  }
+
+  listSecretVersionIds(input: Input): Output {
+    const id = this.secretId(input);
+    const maxResults = input.integer('MaxResults', { min: 1, max: 100 });
+    const nextToken = input.string('NextToken', { min: 1, max: 4096 });
+    const includeDeprecated = input.boolean('IncludeDeprecated') ?? false;
+    const secret = this.load(id);
+    const versions = [...secret.versions].reverse().filter((v) => includeDeprecated || v.stages.length > 0);
+    const offset = decodeToken(nextToken);
+    const page = versions.slice(offset, offset + (maxResults ?? 100));
+    const next = offset + page.length < versions.length ? encodeToken(offset + page.length) : undefined;
+    return compact({
+      Versions: page.map((v) =>
+        compact({ VersionId: v.id, VersionStages: v.stages.length > 0 ? [...v.stages] : undefined, LastAccessedDate: seconds(v.lastAccessed), CreatedDate: seconds(v.created) }),
+      ),
+      NextToken: next,
+      ARN: secret.arn,
+      Name: secret.name,
+    });
+  }
+
+  putSecretValue(input: Input): Output {
+    const id = this.secretId(input);
+    const token = this.token(input) ?? randomUUID();
+    const value = this.value(input);
+    const stages = input.stringList('VersionStages', { min: 1, max: 20, item: { min: 1, max: 256 } });
+    const rotationToken = input.string('RotationToken', { min: 36, max: 256 });
+    if (rotationToken !== undefined && !/^[a-zA-Z0-9-]+$/.test(rotationToken)) throw Errors.invalidParameter('RotationToken has an invalid format.');
+    if (!value) throw Errors.invalidParameter('You must provide either SecretString or SecretBinary.');
+    const secret = this.loadLive(id, 'PutSecretValue');
+    const { version, changed } = this.addVersion(secret, token, value, stages ? [...new Set(stages)] : undefined);
+    if (changed) {
+      secret.lastChanged = this.clock();
+      this.repo.save(secret, [version.id]);
+    }
+    return { ARN: secret.arn, Name: secret.name, VersionId: version.id, VersionStages: [...version.stages] };
+  }
+
+  updateSecret(input: Input): Output {
+    const id = this.secretId(input);
+    const token = this.token(input) ?? randomUUID();
+    const description = input.string('Description', { max: 2048 });
+    const kmsKeyId = input.string('KmsKeyId', { max: 2048 });
+    const type = input.string('Type', { max: 256 });
+    const value = this.value(input);
+    const secret = this.loadLive(id, 'UpdateSecret');
+    let version: VersionRecord | undefined;
+    let changed = false;
+    if (description !== undefined && description !== secret.description) {
+      secret.description = description;
+      changed = true;
+    }
+    if (kmsKeyId !== undefined && kmsKeyId !== secret.kmsKeyId) {
+      secret.kmsKeyId = kmsKeyId;
+      changed = true;
+    }
+    if (type !== undefined && type !== secret.type) {
+      secret.type = type;
+      changed = true;
+    }
+    if (value) {
+      const added = this.addVersion(secret, token, value, undefined);
+      version = added.version;
+      changed ||= added.changed;
+    }
+    if (changed) {
+      secret.lastChanged = this.clock();
+      this.repo.save(secret, version ? [version.id] : []);
+    }
+    return compact({ ARN: secret.arn, Name: secret.name, VersionId: version?.id });
+  }
+
+  updateSecretVersionStage(input: Input): Output {
+    const id = this.secretId(input);
+    const stage = input.string('VersionStage', { required: true, min: 1, max: 256 });
+    const moveTo = input.string('MoveToVersionId', { min: 32, max: 64 });
+    const removeFrom = input.string('RemoveFromVersionId', { min: 32, max: 64 });
+    const secret = this.loadLive(id, 'UpdateSecretVersionStage');
+    const holder = holderOf(secret, stage);
+    if (removeFrom !== undefined) {
+      const from = findVersion(secret, removeFrom);
+      if (!from) throw Errors.invalidParameter(`The version ${removeFrom} doesn't exist for this secret.`);
+      if (holder !== from) throw Errors.invalidParameter(`The staging label ${stage} is not attached to version ${removeFrom}.`);
+    }
+    if (moveTo === undefined) {
+      if (removeFrom === undefined) throw Errors.invalidParameter('You must specify MoveToVersionId, RemoveFromVersionId or both.');
+      if (stage === AWSCURRENT) {
+        throw Errors.invalidParameter('You can only move staging label AWSCURRENT to a different secret version. It can’t be completely removed.');
+      }
+      removeLabel(holder!, stage);
+    } else {
+      const target = findVersion(secret, moveTo);
+      if (!target) throw Errors.invalidParameter(`The version ${moveTo} doesn't exist for this secret.`);
+      if (holder && holder !== target && removeFrom === undefined) {
+        throw Errors.invalidParameter(
+          `The staging label ${stage} is currently attached to version ${holder.id}; to move it, specify that version in RemoveFromVersionId.`,
+        );
+      }
+      if (stage === AWSCURRENT && !this.hasValue(target)) {
+        throw Errors.invalidRequest(`The version ${moveTo} has no value and can't be made AWSCURRENT.`);
+      }
+      attachLabel(secret, stage, target);
+    }
+    secret.lastChanged = this.clock();
+    pruneVersions(secret, this.clock());
+    this.repo.save(secret);
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
+  private rotationRules(input: Input): RotationRules | undefined {
+    const r = input.struct('RotationRules');
+    if (!r) return undefined;
+    const days = r.integer('AutomaticallyAfterDays', { min: 1, max: 1000 });
+    const duration = r.string('Duration', { min: 2, max: 3 });
+    const expr = r.string('ScheduleExpression', { min: 1, max: 256 });
+    if (duration !== undefined && !/^[0-9]+h$/.test(duration)) throw Errors.invalidParameter('Duration must be a number of hours such as 3h.');
+    if (days !== undefined && expr !== undefined) throw Errors.invalidParameter('You can use either AutomaticallyAfterDays or ScheduleExpression, but not both.');
+    if (expr !== undefined) validateScheduleExpression(expr);
+    return compact({ AutomaticallyAfterDays: days, Duration: duration, ScheduleExpression: expr });
+  }
+
+  rotateSecret(input: Input): Output {
+    const id = this.secretId(input);
+    const token = this.token(input) ?? randomUUID();
+    const lambdaArn = input.string('RotationLambdaARN', { max: 2048 });
+    const rules = this.rotationRules(input);
+    const immediately = input.boolean('RotateImmediately') ?? true;
+    input.structList('ExternalSecretRotationMetadata');
+    input.string('ExternalSecretRotationRoleArn', { min: 20, max: 2048 });
+    const secret = this.loadLive(id, 'RotateSecret');
+    const fn = lambdaArn ?? secret.rotationLambdaArn;
+    if (!fn) throw Errors.invalidRequest('No Lambda rotation function ARN is associated with this secret.');
+    const pending = holderOf(secret, AWSPENDING);
+    const current = holderOf(secret, AWSCURRENT);
+    if (pending && pending !== current) {
+      throw Errors.invalidRequest('A previous rotation isn’t complete. That rotation will be reattempted.');
+    }
+    if (!this.options.rotation.canInvoke(fn)) {
+      throw Errors.accessDenied(
+        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
+      );
+    }
+    if (findVersion(secret, token)) throw Errors.exists(`A version with VersionId ${token} already exists; use a new ClientRequestToken.`);
+    const now = this.clock();
+    secret.rotationLambdaArn = fn;
+    if (rules) secret.rotationRules = rules;
+    secret.rotationEnabled = true;
+    const next = secret.rotationRules ? nextRotationDate(secret.rotationRules, now, this.options.rotationTimeScale) : undefined;
+    if (next !== undefined) secret.nextRotation = next;
+    const version: VersionRecord = { id: token, created: now, stages: [] };
+    secret.versions.push(version);
+    attachLabel(secret, AWSPENDING, version);
+    secret.lastChanged = now;
+    this.repo.save(secret);
+    this.options.rotation.start(secret.arn, fn, token, immediately ? 'full' : 'test');
+    return { ARN: secret.arn, Name: secret.name, VersionId: token };
+  }
+
+  cancelRotateSecret(input: Input): Output {
+    const secret = this.loadLive(this.secretId(input), 'CancelRotateSecret');
+    this.options.rotation.cancel(secret.arn);
+    const pending = holderOf(secret, AWSPENDING);
+    if (secret.rotationEnabled) {
+      secret.rotationEnabled = false;
+      delete secret.nextRotation;
+      secret.lastChanged = this.clock();
+      this.repo.save(secret);
+    }
+    return compact({ ARN: secret.arn, Name: secret.name, VersionId: pending?.id });
+  }
+
+  deleteSecret(input: Input): Output {
+    const id = this.secretId(input);
+    const window = input.integer('RecoveryWindowInDays');
+    const force = input.boolean('ForceDeleteWithoutRecovery') ?? false;
+    if (window !== undefined && force) {
+      throw Errors.invalidParameter('You can’t use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.');
+    }
+    if (window !== undefined && (window < 7 || window > 30)) {
+      throw Errors.invalidParameter('The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
+    }
+    const now = this.clock();
+    const secret = this.repo.find(id);
+    if (!secret) {
+      if (force) return compact({ Name: id.startsWith('arn:') ? undefined : id, ARN: id.startsWith('arn:') ? id : undefined, DeletionDate: seconds(now) });
+      throw Errors.notFound();
+    }
+    if (force) {
+      this.options.rotation.cancel(secret.arn);
+      this.repo.delete(secret.arn);
+      return { ARN: secret.arn, Name: secret.name, DeletionDate: seconds(now) };
+    }
+    if (secret.deletedDate !== undefined) {
+      throw Errors.invalidRequest('You can’t perform this operation on the secret because it was already scheduled for deletion.');
+    }
+    secret.deletedDate = now;
+    secret.deletionDate = now + (window ?? 30) * DAY_MS;
+    this.repo.save(secret);
+    return { ARN: secret.arn, Name: secret.name, DeletionDate: seconds(secret.deletionDate) };
+  }
+
+  restoreSecret(input: Input): Output {
+    const secret = this.load(this.secretId(input));
+    if (secret.deletedDate !== undefined) {
+      delete secret.deletedDate;
+      delete secret.deletionDate;
+      secret.lastChanged = this.clock();
+      this.repo.save(secret);
+    }
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
+  tagResource(input: Input): Output {
+    const id = this.secretId(input);
+    const tags = this.tags(input, 'Tags', true)!;
+    const secret = this.loadLive(id, 'TagResource');
+    const next = cloneSecret(secret);
+    for (const t of tags) {
+      const existing = next.tags.find((x) => x.Key === t.Key);
+      if (existing) existing.Value = t.Value;
+      else next.tags.push(t);
+    }
+    if (next.tags.length > 50) throw Errors.validation('1 validation error detected: a secret can have at most 50 tags.');
+    next.lastChanged = this.clock();
+    this.repo.save(next);
+    return undefined;
+  }
+
+  untagResource(input: Input): Output {
+    const id = this.secretId(input);
+    const keys = input.stringList('TagKeys', { required: true, item: { min: 1, max: 128 } })!;
+    const secret = this.loadLive(id, 'UntagResource');
+    secret.tags = secret.tags.filter((t) => !keys.includes(t.Key));
+    secret.lastChanged = this.clock();
+    this.repo.save(secret);
+    return undefined;
+  }
+
+  getRandomPassword(input: Input): Output {
+    const password = randomPassword({
+      length: input.integer('PasswordLength', { min: 1, max: 4096 }) ?? 32,
+      excludeCharacters: input.string('ExcludeCharacters', { max: 4096 }) ?? '',
+      excludeNumbers: input.boolean('ExcludeNumbers') ?? false,
+      excludePunctuation: input.boolean('ExcludePunctuation') ?? false,
+      excludeUppercase: input.boolean('ExcludeUppercase') ?? false,
+      excludeLowercase: input.boolean('ExcludeLowercase') ?? false,
+      includeSpace: input.boolean('IncludeSpace') ?? false,
+      requireEachIncludedType: input.boolean('RequireEachIncludedType') ?? true,
+    });
+    return { RandomPassword: password };
+  }
+}

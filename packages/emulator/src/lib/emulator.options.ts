@@ -1,0 +1,82 @@
+import type { SeedDocument } from './seed/seed.js';
+import type { EmulatorCredentials } from './http/sigv4-verifier.js';
+import type { RotationHandler } from './rotation/rotation.types.js';
+
+/** Where the emulator writes its request log. */
+export interface EmulatorLogger {
+  log(msg: string): void;
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /**
+   * Address to bind.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * Port to listen on; 0 picks a free one.
+   * @default 0
+   */
+  port?: number;
+  /**
+   * Directory for the crash-safe store (journal + snapshot). Without it, state is kept in memory.
+   * @example './.keyturn/emulator'
+   */
+  dataDir?: string;
+  /**
+   * Secrets to create when missing: a JSON or YAML file path, or a document.
+   * @example { secrets: [{ name: 'app/db', json: { username: 'app', password: 'pw' } }] }
+   */
+  seed?: string | SeedDocument;
+  /**
+   * Region in ARNs and the SigV4 scope.
+   * @default 'us-east-1'
+   */
+  region?: string;
+  /**
+   * Account id in ARNs.
+   * @default '123456789012'
+   */
+  accountId?: string;
+  /**
+   * Access keys whose SigV4 signatures are accepted. Without any, signatures are not checked.
+   * @example [{ accessKeyId: 'local', secretAccessKey: 'local-secret' }]
+   */
+  credentials?: EmulatorCredentials[];
+  /**
+   * Rotation functions by RotationLambdaARN: a function, or a module path (`./rotate.js#handler`;
+   * the export defaults to `handler`).
+   */
+  rotationHandlers?: Record<string, RotationHandler | string>;
+  /**
+   * Speed-up of the scheduled-rotation clock; scheduled rotation runs only when this is set.
+   * 86400 makes a day last a second.
+   * @default undefined (no scheduled rotation)
+   */
+  rotationTimeScale?: number;
+  /**
+   * Request log (one line per request: operation, secret id, status, latency; never values).
+   * @default false
+   */
+  logger?: EmulatorLogger | false;
+  /**
+   * Largest request body, in bytes.
+   * @default 1048576
+   */
+  maxBodyBytes?: number;
+  /**
+   * Journal entries after which the journal is folded into a snapshot.
+   * @default 1000
+   */
+  compactEvery?: number;
+}
+
+export const EMULATOR_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  region: 'us-east-1',
+  accountId: '123456789012',
+  maxBodyBytes: 1024 * 1024,
+  compactEvery: 1000,
+} as const satisfies Partial<EmulatorOptions>;

@@ -1,0 +1,130 @@
+import { Input } from './api/input.js';
+import { SecretsManagerService } from './api/secrets-manager.service.js';
+import { EMULATOR_DEFAULTS, type EmulatorOptions } from './emulator.options.js';
+import { ServiceError } from './errors/service-error.js';
+import { FaultInjector } from './faults/fault-injector.js';
+import { EmulatorHttpServer } from './http/emulator-http-server.js';
+import { SigV4Verifier } from './http/sigv4-verifier.js';
+import { SecretRepository } from './model/secret-repository.js';
+import { JournalPersistence } from './persistence/journal-persistence.js';
+import { MemoryPersistence, type Persistence } from './persistence/persistence.js';
+import { RotationHandlerRegistry } from './rotation/rotation-handler-registry.js';
+import { RotationRunner } from './rotation/rotation-runner.js';
+import { RotationScheduler } from './rotation/rotation-scheduler.js';
+import type { RotationHandler, RotationOutcome } from './rotation/rotation.types.js';
+import { normaliseSeed, readSeedFile, seedToCreateRequest } from './seed/seed.js';
+
+/** A running emulator. */
+export interface EmulatorServer {
+  /** `http://<host>:<port>`, for the SDK's `endpoint` or the CLI's `--endpoint-url`. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly region: string;
+  /** Injected faults (latency, throttling, 5xx, outage). */
+  readonly faults: FaultInjector;
+  /** Stops listening, cancels rotations and timers, and closes the store. */
+  stop(): Promise<void>;
+  /** Registers (or replaces) the rotation function for a RotationLambdaARN. */
+  registerRotationHandler(lambdaArn: string, handler: RotationHandler | string): void;
+  /**
+   * Resolves with the outcome of the running rotation of a secret (name or ARN); with none
+   * running, the last finished one; with none yet, the next one to finish.
+   */
+  waitForRotation(secretId: string, opts?: { timeoutMs?: number }): Promise<RotationOutcome>;
+  /** Result of seeding: names created and names left as they were. */
+  readonly seeded: { created: string[]; existing: string[] };
+}
+
+/**
+ * Starts a Secrets Manager-compatible endpoint.
+ * @example
+ * const emulator = await startEmulator({ port: 0 });
+ * const client = new SecretsManagerClient({ endpoint: emulator.endpoint, region: emulator.region, credentials });
+ * await emulator.stop();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorServer> {
+  const o = { ...EMULATOR_DEFAULTS, ...stripUndefined(options) };
+  const log = o.logger ? (msg: string) => (o.logger as { log(m: string): void }).log(msg) : undefined;
+  const persistence: Persistence = o.dataDir
+    ? new JournalPersistence({ dir: o.dataDir, compactEvery: o.compactEvery, notice: log })
+    : new MemoryPersistence();
+  const repository = new SecretRepository(persistence, o.region, o.accountId);
+  repository.load();
+  const registry = new RotationHandlerRegistry();
+  for (const [arn, h] of Object.entries(o.rotationHandlers ?? {})) registry.register(arn, h);
+  const runner = new RotationRunner({ repository, registry, rotationTimeScale: o.rotationTimeScale, log: log ?? (() => undefined) });
+  const service = new SecretsManagerService({ repository, rotation: runner, rotationTimeScale: o.rotationTimeScale });
+  const seeded = { created: [] as string[], existing: [] as string[] };
+  if (o.seed !== undefined) {
+    const doc = typeof o.seed === 'string' ? readSeedFile(o.seed) : normaliseSeed(o.seed);
+    for (const s of doc.secrets) {
+      if (repository.find(s.name)) {
+        seeded.existing.push(s.name);
+        continue;
+      }
+      try {
+        service.createSecret(Input.of(seedToCreateRequest(s)));
+      } catch (e) {
+        repository.close();
+        const reason = e instanceof ServiceError ? `${e.code}: ${e.message}` : String(e);
+        throw new Error(`seed: secret ${s.name} could not be created (${reason})`);
+      }
+      seeded.created.push(s.name);
+    }
+  }
+  const faults = new FaultInjector();
+  const http = new EmulatorHttpServer({
+    host: o.host,
+    port: o.port,
+    service,
+    faults,
+    verifier: o.credentials && o.credentials.length > 0 ? new SigV4Verifier(o.credentials, o.region) : undefined,
+    log,
+    maxBodyBytes: o.maxBodyBytes,
+  });
+  faults.onOutageChange((outage) => {
+    http.setOutage(outage).catch((e: Error) => log?.(`outage ${outage ? 'start' : 'end'} failed: ${e.message}`));
+  });
+  let scheduler: RotationScheduler | undefined;
+  try {
+    await http.listen();
+  } catch (e) {
+    repository.close();
+    throw e;
+  }
+  if (o.rotationTimeScale !== undefined) {
+    scheduler = new RotationScheduler({
+      repository,
+      runner,
+      log: log ?? (() => undefined),
+      rotate: (arn) => void service.rotateSecret(Input.of({ SecretId: arn })),
+    });
+    scheduler.start();
+  }
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${http.port}`,
+    port: http.port,
+    region: o.region,
+    faults,
+    seeded,
+    registerRotationHandler: (arn, handler) => registry.register(arn, handler),
+    waitForRotation: (secretId, opts) => {
+      const arn = repository.find(secretId)?.arn ?? secretId;
+      return runner.wait(arn, opts?.timeoutMs ?? 30_000);
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        scheduler?.stop();
+        runner.stop();
+        faults.dispose();
+        await http.close();
+        repository.close();
+      })()),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

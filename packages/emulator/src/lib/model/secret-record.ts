@@ -1,0 +1,57 @@
+/** A tag as Secrets Manager stores it (keys are case-sensitive). */
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** Rotation schedule as given to RotateSecret. */
+export interface RotationRules {
+  AutomaticallyAfterDays?: number;
+  Duration?: string;
+  ScheduleExpression?: string;
+}
+
+/** One immutable version of a secret. Times are epoch milliseconds. */
+export interface VersionRecord {
+  id: string;
+  created: number;
+  /** Staging labels; empty means deprecated. */
+  stages: string[];
+  /** The value (at most one of the two); neither for the empty AWSPENDING version RotateSecret creates. */
+  string?: string;
+  /** Binary value as base64. */
+  binary?: string;
+  lastAccessed?: number;
+}
+
+/** A secret and all its versions (oldest first). Times are epoch milliseconds. */
+export interface SecretRecord {
+  arn: string;
+  name: string;
+  description?: string;
+  kmsKeyId?: string;
+  type?: string;
+  tags: Tag[];
+  created: number;
+  lastChanged: number;
+  lastAccessed?: number;
+  /** When deletion was requested (DescribeSecret's DeletedDate). */
+  deletedDate?: number;
+  /** When the scheduled deletion takes effect. */
+  deletionDate?: number;
+  rotationEnabled?: boolean;
+  rotationLambdaArn?: string;
+  rotationRules?: RotationRules;
+  lastRotated?: number;
+  nextRotation?: number;
+  versions: VersionRecord[];
+}
+
+export const AWSCURRENT = 'AWSCURRENT';
+export const AWSPREVIOUS = 'AWSPREVIOUS';
+export const AWSPENDING = 'AWSPENDING';
+
+/** Deep copy of a record (records are plain JSON). */
+export function cloneSecret(secret: SecretRecord): SecretRecord {
+  return structuredClone(secret);
+}

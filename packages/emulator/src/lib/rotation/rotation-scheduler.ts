@@ -1,0 +1,55 @@
+import { AWSCURRENT, AWSPENDING } from '../model/secret-record.js';
+import type { SecretRepository } from '../model/secret-repository.js';
+import { holderOf } from '../model/staging-labels.js';
+import type { RotationRunner } from './rotation-runner.js';
+
+/** Options of the scheduled-rotation timer. */
+export interface RotationSchedulerOptions {
+  repository: SecretRepository;
+  runner: RotationRunner;
+  /** Starts a rotation as RotateSecret does (with the stored configuration). */
+  rotate: (arn: string) => void;
+  log: (msg: string) => void;
+  /** @default 250 */
+  tickMs?: number;
+  clock?: () => number;
+}
+
+/**
+ * Starts due rotations (RotationEnabled and NextRotationDate reached) on an internal timer.
+ * Only runs when a rotation time scale is configured; cleared on stop.
+ */
+export class RotationScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly attempted = new Map<string, number>();
+
+  constructor(private readonly options: RotationSchedulerOptions) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 250);
+    this.timer.unref();
+  }
+
+  tick(): void {
+    const now = (this.options.clock ?? Date.now)();
+    for (const s of this.options.repository.list()) {
+      if (!s.rotationEnabled || s.deletedDate !== undefined || s.nextRotation === undefined || s.nextRotation > now) continue;
+      if (this.options.runner.isRunning(s.arn)) continue;
+      const pending = holderOf(s, AWSPENDING);
+      if (pending && pending !== holderOf(s, AWSCURRENT)) continue; // a failed rotation waits for a person
+      if ((this.attempted.get(s.arn) ?? 0) >= s.nextRotation) continue;
+      this.attempted.set(s.arn, s.nextRotation);
+      try {
+        this.options.rotate(s.arn);
+      } catch (e) {
+        this.options.log(`scheduled rotation of ${s.name} not started: ${(e as Error).name}`);
+      }
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
