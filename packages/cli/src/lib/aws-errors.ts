@@ -1,0 +1,132 @@
+import { CliError } from './errors/cli-error.js';
+import { ExitCode } from './exit-codes.js';
+
+/** What the failing call was about, so the message can say what to do. */
+export interface AwsCallContext {
+  /** The IAM action of the call, e.g. `secretsmanager:GetSecretValue`. */
+  action: string;
+  secretId?: string;
+  /** Endpoint the client talked to, for network errors. */
+  endpoint?: string;
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+]);
+const UNAVAILABLE_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'InternalServiceError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+
+/** The AWS error name (`error.name` in SDK v3), or a Node network error code. */
+export function awsErrorName(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: unknown; code?: unknown; Code?: unknown };
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
+  if (typeof e.Code === 'string') return e.Code;
+  if (typeof e.code === 'string') return e.code;
+  return undefined;
+}
+
+function awsMessage(err: unknown): string {
+  const m = (err as { message?: unknown })?.message;
+  return typeof m === 'string' ? m.slice(0, 300) : '';
+}
+
+/**
+ * Turns an AWS SDK error into a {@link CliError} with an exit code and a message naming the
+ * secret, the IAM action and what to try. AWS error messages never contain secret values;
+ * the original error stays as `cause`.
+ */
+export function toCliError(err: unknown, ctx: AwsCallContext): CliError {
+  if (err instanceof CliError) return err;
+  const name = awsErrorName(err) ?? 'Error';
+  const what = ctx.secretId ? `secret "${ctx.secretId}"` : 'the request';
+  const aws = awsMessage(err);
+  const detail = aws ? ` (${name}: ${aws})` : ` (${name})`;
+  const opts = { cause: err, code: name };
+  if (name === 'ResourceNotFoundException') {
+    return new CliError(
+      `${capitalize(what)} was not found${detail}. Check the name or ARN, --region and --endpoint-url; \`keyturn secrets list\` shows what exists.`,
+      ExitCode.NotFound,
+      opts,
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    return new CliError(
+      `Access denied: ${ctx.action} on ${what}${detail}. Grant ${ctx.action} on the secret's ARN to the caller (\`keyturn iam-policy\` prints a least-privilege policy).`,
+      ExitCode.AccessDenied,
+      opts,
+    );
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new CliError(
+      `The credentials were rejected while calling ${ctx.action}${detail}. Check --profile or AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, or renew the session (aws sso login).`,
+      ExitCode.AccessDenied,
+      opts,
+    );
+  }
+  if (name === 'CredentialsProviderError') {
+    return new CliError(
+      `No usable AWS credentials${detail}. Pass --profile <name>, or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+      ExitCode.AccessDenied,
+      opts,
+    );
+  }
+  if (name === 'DecryptionFailure' || name === 'EncryptionFailure' || name === 'KMSAccessDeniedException') {
+    return new CliError(
+      `KMS refused to ${name === 'EncryptionFailure' ? 'encrypt' : 'decrypt'} ${what}${detail}. Grant kms:Decrypt (and kms:GenerateDataKey for writes) on the secret's KMS key with the condition kms:ViaService = secretsmanager.<region>.amazonaws.com.`,
+      ExitCode.AccessDenied,
+      opts,
+    );
+  }
+  if (name === 'ResourceExistsException') {
+    return new CliError(`${capitalize(what)} already exists${detail}. Use \`keyturn secrets update-value\` to change it, or pick another name.`, ExitCode.Conflict, opts);
+  }
+  if (name === 'InvalidRequestException') {
+    return new CliError(
+      `${capitalize(what)} cannot be changed in its current state${detail}. If it is scheduled for deletion, run \`keyturn secrets restore ${ctx.secretId ?? '<id>'}\`; if a rotation is in progress, wait for it to finish.`,
+      ExitCode.Conflict,
+      opts,
+    );
+  }
+  if (name === 'InvalidParameterException' || name === 'ValidationException' || name === 'InvalidParameterValue') {
+    return new CliError(`The service rejected a parameter of ${ctx.action} for ${what}${detail}.`, ExitCode.Usage, opts);
+  }
+  if (name === 'LimitExceededException') {
+    return new CliError(`A Secrets Manager quota was exceeded for ${what}${detail}. Write values less often (at most about once per 10 minutes per secret).`, ExitCode.Failed, opts);
+  }
+  if (UNAVAILABLE_ERRORS.has(name) || NETWORK_CODES.has(name)) {
+    const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+    return new CliError(
+      `Secrets Manager${where} is unavailable or throttling${detail}. Check --endpoint-url and the network, then retry.`,
+      ExitCode.Unavailable,
+      opts,
+    );
+  }
+  if (/region is missing/i.test(aws)) {
+    return new CliError('No AWS region configured. Pass --region <region> or set AWS_REGION.', ExitCode.Usage, opts);
+  }
+  return new CliError(`${ctx.action} failed for ${what}${detail}.`, ExitCode.Failed, opts);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

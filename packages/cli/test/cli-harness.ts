@@ -1,0 +1,71 @@
+import { PassThrough } from 'node:stream';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { run, type CliIo } from '../src/index.js';
+
+/** Captures what a command writes. */
+export class CapturedOutput {
+  readonly isTTY = false;
+  private readonly chunks: string[] = [];
+  write(chunk: string): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+  text(): string {
+    return this.chunks.join('');
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (throws with the output when it is not JSON). */
+  json<T = any>(): T;
+}
+
+export interface HarnessOptions {
+  endpoint: string;
+  cwd?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  stdin?: string;
+  onClient?: (client: SecretsManagerClient) => void;
+  /** Every run's output is appended here (for the no-value-leak canary). */
+  transcript?: string[];
+}
+
+/** Runs `keyturn` in-process against an endpoint with static test credentials. */
+export function cli(opts: HarnessOptions) {
+  return async (...argv: string[]): Promise<CliResult> => {
+    const stdout = new CapturedOutput();
+    const stderr = new CapturedOutput();
+    let stdin: CliIo['stdin'];
+    if (opts.stdin !== undefined) {
+      const s = new PassThrough();
+      s.end(opts.stdin);
+      stdin = s;
+    }
+    const io: CliIo = {
+      stdout,
+      stderr,
+      stdin,
+      cwd: opts.cwd,
+      env: {},
+      clientConfig: { credentials: opts.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
+      onClient: opts.onClient,
+    };
+    const code = await run(['--endpoint-url', opts.endpoint, '--region', 'us-east-1', ...argv], io);
+    opts.transcript?.push(stdout.text(), stderr.text());
+    return {
+      code,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      json: () => {
+        try {
+          return JSON.parse(stdout.text());
+        } catch {
+          throw new Error(`stdout is not JSON (exit ${code}):\n${stdout.text()}\nstderr:\n${stderr.text()}`);
+        }
+      },
+    };
+  };
+}
