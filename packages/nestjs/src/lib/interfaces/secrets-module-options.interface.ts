@@ -1,0 +1,131 @@
+import type { LoggerService } from '@nestjs/common';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { AuditSink, EnvSource, DotenvSource, SecretSource, SecretStore, SecretStoreOptions } from '@keyturn/core';
+import type { SecretClassSchema } from './secret-definition.interface.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
+/** Names of the built-in sources, tried in the order given. */
+export type SecretSourceName = 'aws' | 'env' | 'dotenv';
+
+/** Per-tenant secrets resolved from a naming template. */
+export interface SecretsTenantOptions {
+  /**
+   * Secret name template; `{tenant}` is the tenant id, other `{names}` come from `variables`.
+   * @example '{app}/{env}/clients/{tenant}'
+   */
+  template: string;
+  /**
+   * Most tenant secrets kept loaded; the least recently used one is dropped (and its refresh stopped).
+   * @default 100
+   */
+  maxEntries?: number;
+  /**
+   * Schema every tenant secret is validated with (class-validator class or Standard Schema).
+   * @default undefined (the secret text)
+   */
+  schema?: SecretClassSchema | StandardSchemaV1;
+  /**
+   * Refresh interval of tenant secrets.
+   * @default the module's ttlMs
+   */
+  ttlMs?: number;
+}
+
+/** Options of `SecretsModule.forRoot()` / `forRootAsync()`. Validated once at start-up. */
+export interface SecretsModuleOptions {
+  /**
+   * AWS region of Secrets Manager.
+   * @default the AWS SDK chain (AWS_REGION, profile)
+   * @example 'eu-west-1'
+   */
+  region?: string;
+  /**
+   * Endpoint override (the emulator, moto, a VPC endpoint). `AWS_ENDPOINT_URL_SECRETS_MANAGER` is honoured by the SDK too.
+   * @default undefined (the AWS endpoint of the region)
+   * @example 'http://127.0.0.1:4566'
+   */
+  endpoint?: string;
+  /**
+   * Credentials or a credentials provider.
+   * @default the AWS SDK default credential chain
+   * @example fromIni({ profile: 'prod' })
+   */
+  credentials?: SecretsManagerClientConfig['credentials'];
+  /**
+   * A ready client. Keyturn does not destroy a client it did not create.
+   * @default undefined (Keyturn creates one from region/endpoint/credentials)
+   */
+  client?: SecretsManagerClient;
+  /**
+   * Where secrets come from, in order: the first source that has a secret serves it.
+   * `'aws'` is Secrets Manager, `'env'` environment variables (see `env`), `'dotenv'` a .env file (see `dotenv`);
+   * a `SecretSource` object is used as is.
+   * @default ['aws']
+   * @example ['aws', 'env']
+   */
+  sources?: ReadonlyArray<SecretSourceName | SecretSource>;
+  /**
+   * Options of the `'env'` source (which variable holds which secret).
+   * @default undefined
+   * @example { mapping: { 'app/db': 'DATABASE_SECRET' } }
+   */
+  env?: ConstructorParameters<typeof EnvSource>[0];
+  /**
+   * Options of the `'dotenv'` source.
+   * @default undefined
+   */
+  dotenv?: ConstructorParameters<typeof DotenvSource>[0];
+  /**
+   * Time a value is considered fresh; refreshes happen in the background at a jittered point before it.
+   * @default 3_600_000 (1 h)
+   * @example 300_000
+   */
+  ttlMs?: number;
+  /**
+   * How long the last good value may be served while Secrets Manager fails transiently (health: degraded).
+   * @default 86_400_000 (24 h)
+   */
+  staleIfErrorMs?: number;
+  /**
+   * Fractions of the TTL between which the background refresh is scheduled.
+   * @default [0.5, 1]
+   */
+  refreshJitter?: readonly [number, number];
+  /**
+   * Retry backoff after failed refreshes: doubling from `initialMs` to a plateau at `maxMs`, with jitter.
+   * @default { initialMs: 1000, maxMs: 120_000 }
+   * @example { initialMs: 500, maxMs: 60_000 }
+   */
+  backoff?: SecretStoreOptions['backoff'];
+  /**
+   * Where Keyturn logs (never values). `false` silences it.
+   * @default a Nest `Logger` with context 'Keyturn'
+   */
+  logger?: LoggerService | false;
+  /**
+   * Metrics sink handed to the store.
+   * @default undefined
+   */
+  metrics?: SecretStoreOptions['metrics'];
+  /**
+   * Receives structured audit events (load, refresh, rotation, rejection, error).
+   * @default undefined
+   */
+  audit?: AuditSink;
+  /**
+   * Values of template variables used in secret names (`{app}`, `{env}`).
+   * @default {}
+   * @example { app: 'payments', env: 'prod' }
+   */
+  variables?: Readonly<Record<string, string>>;
+  /**
+   * Per-tenant secrets.
+   * @default undefined (tenant lookups throw)
+   */
+  tenants?: SecretsTenantOptions;
+  /**
+   * A store you built yourself (all source/cache options above are then ignored). Keyturn does not stop it.
+   * @default undefined
+   */
+  store?: SecretStore;
+}

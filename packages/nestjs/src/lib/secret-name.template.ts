@@ -1,0 +1,15 @@
+const VARIABLE = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
+
+/** Names of the `{variables}` a secret name template uses. */
+export function templateVariables(template: string): string[] {
+  return [...template.matchAll(VARIABLE)].map((m) => m[1] as string);
+}
+
+/** Fills `{variables}` in a secret name; an unknown variable throws, naming it and the template. */
+export function renderSecretName(template: string, variables: Readonly<Record<string, string>>): string {
+  return template.replace(VARIABLE, (_, name: string) => {
+    const value = variables[name];
+    if (value === undefined) throw new Error(`secret name '${template}' uses {${name}}: set variables.${name} in the SecretsModule options`);
+    return value;
+  });
+}

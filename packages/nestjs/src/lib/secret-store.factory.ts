@@ -1,0 +1,66 @@
+import { AwsSecretsManagerSource, DotenvSource, EnvSource, SecretStore, type KeyturnLogger, type SecretSource } from '@keyturn/core';
+import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
+
+/** The store behind the module and what the module must release on shutdown. */
+export interface SecretStoreResources {
+  readonly store: SecretStore;
+  /** Whether the module built the store (then it stops it); a store passed in is the application's. */
+  readonly ownsStore: boolean;
+  /** Sources the module built from names (the store does not destroy sources it was given). */
+  readonly ownedSources: readonly SecretSource[];
+}
+
+/** Builds the sources named in the options, in order; user-provided source objects are used as is. */
+function createSources(options: ResolvedSecretsOptions): { sources: SecretSource[]; owned: SecretSource[] } {
+  const owned: SecretSource[] = [];
+  const sources = options.sources.map((source): SecretSource => {
+    if (typeof source !== 'string') return source;
+    let built: SecretSource;
+    switch (source) {
+      case 'aws':
+        built = options.client
+          ? new AwsSecretsManagerSource({ client: options.client })
+          : new AwsSecretsManagerSource({
+              clientConfig: {
+                ...(options.region !== undefined ? { region: options.region } : {}),
+                ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+                ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+              },
+            });
+        break;
+      case 'env':
+        built = new EnvSource(options.env!);
+        break;
+      case 'dotenv':
+        built = new DotenvSource(options.dotenv!);
+        break;
+    }
+    owned.push(built);
+    return built;
+  });
+  return { sources, owned };
+}
+
+/** The store from the options: the one passed in, or a new one over the configured sources. */
+export function createSecretStoreResources(options: ResolvedSecretsOptions, logger: KeyturnLogger): SecretStoreResources {
+  if (options.store !== undefined) return { store: options.store, ownsStore: false, ownedSources: [] };
+  const { sources, owned } = createSources(options);
+  const store = new SecretStore({
+    sources,
+    ttlMs: options.ttlMs,
+    staleIfErrorMs: options.staleIfErrorMs,
+    refreshJitter: [options.refreshJitter[0], options.refreshJitter[1]],
+    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+    logger,
+    ...(options.audit !== undefined ? { audit: options.audit } : {}),
+    ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+  });
+  return { store, ownsStore: true, ownedSources: owned };
+}
+
+/** Stops a store the module built and destroys the sources (and SDK clients) it created. */
+export async function releaseSecretStoreResources(resources: SecretStoreResources): Promise<void> {
+  if (!resources.ownsStore) return;
+  await resources.store.stop();
+  await Promise.all(resources.ownedSources.map(async (s) => s.destroy?.()));
+}

@@ -1,0 +1,39 @@
+import { InvalidSecretsOptionsError } from './errors/invalid-secrets-options.error';
+import { SECRETS_DEFAULTS } from './secrets.defaults';
+import { resolveSecretsOptions } from './secrets-options.validator';
+
+const problems = (options: unknown): readonly string[] => {
+  try {
+    resolveSecretsOptions(options as never);
+  } catch (e) {
+    if (e instanceof InvalidSecretsOptionsError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the options to be rejected');
+};
+
+describe('resolveSecretsOptions', () => {
+  it('applies the defaults', () => {
+    const r = resolveSecretsOptions({});
+    expect(r).toMatchObject({ sources: ['aws'], ttlMs: SECRETS_DEFAULTS.ttlMs, staleIfErrorMs: 86_400_000, refreshJitter: [0.5, 1] });
+  });
+
+  it('lists every problem at once with what to do', () => {
+    const list = problems({ ttlMs: -1, sources: ['aws', 'vault'], refreshJitter: [0.9, 0.1], logger: {} });
+    expect(list).toHaveLength(4);
+    expect(list.join('\n')).toMatch(/ttlMs must be a positive number/);
+    expect(list.join('\n')).toMatch(/unknown source 'vault'; use one of 'aws', 'env', 'dotenv'/);
+  });
+
+  it('requires a mapping for the env source and variables for tenant templates', () => {
+    expect(problems({ sources: ['aws', 'env'] })[0]).toMatch(/env: \{ mapping/);
+    expect(problems({ tenants: { template: '{app}/{env}/clients/{tenant}' }, variables: { app: 'pay' } })).toEqual([
+      'tenants.template uses {env}: set variables.env',
+    ]);
+    expect(problems({ tenants: { template: 'clients/fixed' } })[0]).toMatch(/containing \{tenant\}/);
+  });
+
+  it('refuses a client together with endpoint settings', () => {
+    expect(problems({ client: {}, region: 'eu-west-1' })[0]).toMatch(/either client or region/);
+  });
+});

@@ -1,0 +1,108 @@
+import { InvalidSecretsOptionsError } from './errors/invalid-secrets-options.error.js';
+import type { SecretsModuleOptions, SecretSourceName } from './interfaces/secrets-module-options.interface.js';
+import { SECRETS_DEFAULTS } from './secrets.defaults.js';
+import { templateVariables } from './secret-name.template.js';
+
+const SOURCE_NAMES: readonly SecretSourceName[] = ['aws', 'env', 'dotenv'];
+
+/** Options with every default applied. */
+export type ResolvedSecretsOptions = SecretsModuleOptions & {
+  sources: NonNullable<SecretsModuleOptions['sources']>;
+  ttlMs: number;
+  staleIfErrorMs: number;
+  refreshJitter: readonly [number, number];
+  variables: Readonly<Record<string, string>>;
+};
+
+const isFn = (v: unknown): boolean => typeof v === 'function';
+const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+/**
+ * Checks the options once, applies defaults, and throws {@link InvalidSecretsOptionsError}
+ * listing every problem (never a value: options hold no secret values).
+ */
+export function resolveSecretsOptions(options: SecretsModuleOptions | undefined): ResolvedSecretsOptions {
+  const o: SecretsModuleOptions = options ?? {};
+  const problems: string[] = [];
+  if (typeof o !== 'object') throw new InvalidSecretsOptionsError(['options must be an object']);
+
+  if (o.ttlMs !== undefined && !isPositive(o.ttlMs)) problems.push(`ttlMs must be a positive number of milliseconds (got ${String(o.ttlMs)})`);
+  if (o.staleIfErrorMs !== undefined && !(typeof o.staleIfErrorMs === 'number' && o.staleIfErrorMs >= 0 && Number.isFinite(o.staleIfErrorMs))) {
+    problems.push(`staleIfErrorMs must be 0 or a positive number of milliseconds (got ${String(o.staleIfErrorMs)})`);
+  }
+  if (o.refreshJitter !== undefined) {
+    const j = o.refreshJitter;
+    if (!Array.isArray(j) || j.length !== 2 || !(j[0] > 0 && j[0] <= j[1] && j[1] <= 1)) {
+      problems.push('refreshJitter must be [min, max] fractions of the TTL with 0 < min <= max <= 1, e.g. [0.5, 1]');
+    }
+  }
+  if (o.backoff !== undefined) {
+    const b = o.backoff;
+    if (b === null || typeof b !== 'object' || (b.initialMs !== undefined && !isPositive(b.initialMs)) || (b.maxMs !== undefined && !isPositive(b.maxMs))) {
+      problems.push('backoff must be { initialMs?, maxMs? } with positive milliseconds');
+    } else if (b.initialMs !== undefined && b.maxMs !== undefined && b.initialMs > b.maxMs) {
+      problems.push('backoff.initialMs must not exceed backoff.maxMs');
+    }
+  }
+  if (o.sources !== undefined) {
+    if (!Array.isArray(o.sources) || o.sources.length === 0) problems.push(`sources must be a non-empty array of ${SOURCE_NAMES.map((s) => `'${s}'`).join(', ')} or SecretSource objects`);
+    else {
+      o.sources.forEach((s, i) => {
+        if (typeof s === 'string') {
+          if (!(SOURCE_NAMES as readonly string[]).includes(s)) problems.push(`sources[${i}]: unknown source '${s}'; use one of ${SOURCE_NAMES.map((n) => `'${n}'`).join(', ')} or a SecretSource object`);
+        } else if (s === null || typeof s !== 'object' || !isFn((s as { fetch?: unknown }).fetch)) {
+          problems.push(`sources[${i}] must be a source name or an object with a fetch() method (a SecretSource)`);
+        }
+      });
+      const names = o.sources.filter((s) => typeof s === 'string');
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup) problems.push(`sources lists '${dup}' twice`);
+      if (names.includes('env') && typeof o.env?.mapping !== 'object') {
+        problems.push("sources includes 'env': set env: { mapping: { '<secret id>': 'ENV_VAR' } } (which variable holds which secret)");
+      }
+      if (names.includes('dotenv') && typeof o.dotenv?.mapping !== 'object') {
+        problems.push("sources includes 'dotenv': set dotenv: { path: '.env', mapping: { '<secret id>': 'VAR' } }");
+      }
+    }
+  }
+  if (o.client !== undefined && (o.region !== undefined || o.endpoint !== undefined || o.credentials !== undefined)) {
+    problems.push('give either client or region/endpoint/credentials, not both (a ready client already carries them)');
+  }
+  if (o.store !== undefined && (o.sources !== undefined || o.client !== undefined)) {
+    problems.push('store replaces sources and client: configure them on the store you pass');
+  }
+  if (o.store !== undefined && (typeof o.store !== 'object' || !isFn((o.store as { register?: unknown }).register))) {
+    problems.push('store must be a SecretStore from @keyturn/core');
+  }
+  if (o.logger !== undefined && o.logger !== false) {
+    const l = o.logger as unknown as Record<string, unknown>;
+    if (l === null || typeof l !== 'object' || !isFn(l.log) || !isFn(l.warn) || !isFn(l.error)) problems.push('logger must be a Nest LoggerService (log, warn, error) or false');
+  }
+  if (o.audit !== undefined && !isFn((o.audit as { record?: unknown } | null)?.record)) problems.push('audit must have a record(event) method');
+  const variables = o.variables ?? SECRETS_DEFAULTS.variables;
+  for (const [k, v] of Object.entries(variables)) {
+    if (typeof v !== 'string' || v === '') problems.push(`variables.${k} must be a non-empty string`);
+  }
+  if (o.tenants !== undefined) {
+    const t = o.tenants;
+    if (typeof t?.template !== 'string' || !t.template.includes('{tenant}')) {
+      problems.push("tenants.template must be a secret name containing {tenant}, e.g. '{app}/{env}/clients/{tenant}'");
+    } else {
+      for (const v of templateVariables(t.template)) {
+        if (v !== 'tenant' && !(v in variables)) problems.push(`tenants.template uses {${v}}: set variables.${v}`);
+      }
+    }
+    if (t?.maxEntries !== undefined && !(Number.isInteger(t.maxEntries) && t.maxEntries > 0)) problems.push('tenants.maxEntries must be a positive integer');
+    if (t?.ttlMs !== undefined && !isPositive(t.ttlMs)) problems.push('tenants.ttlMs must be a positive number of milliseconds');
+  }
+  if (problems.length > 0) throw new InvalidSecretsOptionsError(problems);
+
+  return {
+    ...o,
+    sources: o.sources ?? SECRETS_DEFAULTS.sources,
+    ttlMs: o.ttlMs ?? SECRETS_DEFAULTS.ttlMs,
+    staleIfErrorMs: o.staleIfErrorMs ?? SECRETS_DEFAULTS.staleIfErrorMs,
+    refreshJitter: o.refreshJitter ?? SECRETS_DEFAULTS.refreshJitter,
+    variables,
+  };
+}
