@@ -45,7 +45,7 @@ export class SecretStore {
   readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set() };
   readonly #versionFlights = new Map<string, Promise<SecretValue>>();
   readonly #due = new Set<SecretRecord>();
-  #flushTimer?: ReturnType<typeof setTimeout>;
+  #flushQueued = false;
   #source?: SecretSource;
   #ownsSource = false;
   #unobserve?: () => void;
@@ -145,8 +145,6 @@ export class SecretStore {
   /** Clears timers, forgets observers and destroys the sources the store created. */
   async stop(): Promise<void> {
     this.#running = false;
-    if (this.#flushTimer) clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
     this.#due.clear();
     for (const r of this.#records.values()) {
       r.clearTimers();
@@ -323,16 +321,17 @@ export class SecretStore {
     return new SecretValidationError(record.request.secretId, [{ path: '', constraints: [`${name} thrown by the validate/transform hook (message withheld: it may quote the value)`] }]);
   }
 
+  /** Queues a record for fetching; records queued in the same tick are fetched in one source call. */
   #enqueue(record: SecretRecord): void {
     this.#due.add(record);
-    if (this.#flushTimer) return;
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = undefined;
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    void Promise.resolve().then(() => {
+      this.#flushQueued = false;
       const due = [...this.#due];
       this.#due.clear();
-      void this.#fetch(due);
-    }, 0);
-    this.#flushTimer.unref?.();
+      if (this.#running && due.length > 0) void this.#fetch(due);
+    });
   }
 
   /** Fetches records in one source call; records already being fetched are joined, not fetched twice. */
@@ -497,9 +496,12 @@ export class SecretStore {
           r.staleTimer.unref?.();
         }
       } else {
+        this.#setStatus(r, 'stale');
         this.#staleExpired(r);
       }
     } else {
+      // Past the stale bound, keep saying so while the outage lasts.
+      if (error.transient && r.current && r.staleSince !== undefined) r.lastError = this.#boundError(r, error);
       this.#setStatus(r, 'failed');
     }
     this.#audit({ type: 'error', secretId: id, versionId: r.current?.versionId, stage: this.#stage(r), source: this.#getSource().name, outcome: 'failure', latencyMs, errorCode: error.code });
@@ -511,14 +513,18 @@ export class SecretStore {
   #staleExpired(r: SecretRecord): void {
     r.staleTimer = undefined;
     if (r.status !== 'stale' || r.staleSince === undefined) return;
-    const cause = r.lastError;
+    r.lastError = this.#boundError(r, r.lastError);
+    this.#setStatus(r, 'failed');
+    this.#log('error', r.lastError.message, { secretId: r.request.secretId, code: r.lastError.code });
+  }
+
+  /** The error get() throws once the stale bound has passed. */
+  #boundError(r: SecretRecord, cause: KeyturnError | undefined): KeyturnError {
     const hours = ((this.#options.staleIfErrorMs ?? SECRET_STORE_DEFAULTS.staleIfErrorMs) / 3_600_000).toFixed(1);
-    r.lastError = new SecretUnavailableError(
-      `Secret "${r.request.secretId}" has been unavailable since ${new Date(r.staleSince).toISOString()}, longer than the stale bound (${hours} h); last error: ${cause?.code ?? 'unknown'}`,
+    return new SecretUnavailableError(
+      `Secret "${r.request.secretId}" has been unavailable since ${new Date(r.staleSince ?? Date.now()).toISOString()}, longer than the stale bound (${hours} h); last error: ${cause?.code ?? 'unknown'}`,
       { secretId: r.request.secretId, code: cause?.code ?? 'StaleBoundExceeded', cause, hint: cause?.hint },
     );
-    this.#setStatus(r, 'failed');
-    this.#log('error', r.lastError.message, { secretId: r.request.secretId, code: cause?.code });
   }
 
   #scheduleRetry(r: SecretRecord): void {

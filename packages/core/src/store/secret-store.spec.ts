@@ -1,0 +1,339 @@
+import { SecretAccessDeniedError } from '../errors/secret-access-denied.error.js';
+import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
+import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
+import { SecretValidationError } from '../errors/secret-validation.error.js';
+import { SecretsStartupError } from '../errors/secrets-startup.error.js';
+import { InvalidSecretReferenceError } from '../errors/invalid-secret-reference.error.js';
+import type { AuditEvent } from '../observability/audit.js';
+import { MemorySource } from '../sources/memory.source.js';
+import { EnvSource } from '../sources/env.source.js';
+import type { SecretFetchResult, SecretRequest, SecretSource } from '../sources/secret-source.js';
+import { SecretValue } from '../values/secret-value.js';
+import { SecretStore } from './secret-store.js';
+import type { RotationEvent, SecretState } from './store.types.js';
+
+const HOUR = 3_600_000;
+const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: { httpStatusCode: name === 'InternalServiceError' ? 500 : 400 } });
+const netError = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+/** A source over MemorySource that counts calls and can hold fetches until released. */
+class GatedSource implements SecretSource {
+  readonly name = 'fake';
+  calls: SecretRequest[][] = [];
+  #gate?: Promise<void>;
+  #release?: () => void;
+  constructor(readonly memory: MemorySource) {}
+  hold(): void {
+    this.#gate = new Promise((r) => (this.#release = r));
+  }
+  release(): void {
+    this.#release?.();
+    this.#gate = undefined;
+  }
+  async fetch(requests: readonly SecretRequest[]): Promise<SecretFetchResult[]> {
+    this.calls.push([...requests]);
+    if (this.#gate) await this.#gate;
+    return this.memory.fetch(requests);
+  }
+}
+
+function setup(secrets: Record<string, string | Record<string, unknown>> = { 'app/db': { user: 'u', password: 'p1' } }, opts: ConstructorParameters<typeof SecretStore>[0] = {}) {
+  const memory = new MemorySource({ secrets });
+  const source = new GatedSource(memory);
+  const audit: AuditEvent[] = [];
+  const store = new SecretStore({ sources: source, random: () => 0.5, logger: { log: () => {}, warn: () => {}, error: () => {} }, audit: { record: (e) => audit.push(e) }, metrics: { openTelemetry: false }, ...opts });
+  return { memory, source, store, audit };
+}
+
+/** Advances fake time, then lets the promise chains started by the fired timers settle. */
+async function advance(ms: number): Promise<void> {
+  await jest.advanceTimersByTimeAsync(ms);
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+describe('SecretStore', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('loads everything registered in one source call and serves synchronously', async () => {
+    const { store, source } = setup({ a: 'A', b: 'B', c: '{"k":1}' });
+    const a = store.register({ ref: 'a' });
+    const b = store.register({ ref: 'b', transform: (v) => v.text().toLowerCase() });
+    const c = store.register({ ref: 'c:k' });
+    expect(() => a.get()).toThrow(SecretNotLoadedError);
+    await store.start();
+    expect(source.calls).toHaveLength(1);
+    expect(source.calls[0].map((r) => r.secretId)).toEqual(['a', 'b', 'c']);
+    expect(a.get().text()).toBe('A');
+    expect(b.get()).toBe('b');
+    expect(c.get().field('k')).toBe(1);
+    expect(a.state()).toMatchObject({ state: 'fresh', source: 'memory', required: true });
+    await store.stop();
+  });
+
+  it('throws at definition time for a malformed reference', () => {
+    const { store } = setup();
+    expect(() => store.register({ ref: 'bad name' })).toThrow(InvalidSecretReferenceError);
+  });
+
+  it('refreshes in the background at a jittered point in [TTL/2, TTL] and detects rotation', async () => {
+    const { store, source, memory } = setup({ s: 'v1' }, { random: () => 0.5 });
+    const e = store.register({ ref: 's', ttlMs: HOUR });
+    await store.start();
+    const first = e.current()!.versionId;
+    expect(e.state().nextRefreshAt!.getTime() - e.state().fetchedAt!.getTime()).toBe(0.75 * HOUR);
+    const events: RotationEvent<SecretValue>[] = [];
+    e.subscribe((ev) => events.push(ev));
+    const newId = memory.put('s', 'v2');
+    await advance(0.75 * HOUR - 10);
+    expect(source.calls).toHaveLength(1);
+    expect(e.get().text()).toBe('v1');
+    await advance(20);
+    expect(source.calls).toHaveLength(2);
+    expect(e.get().text()).toBe('v2');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ secretId: 's', previousVersionId: first, versionId: newId, stage: 'AWSCURRENT' });
+    expect(events[0].value.text()).toBe('v2');
+    await store.stop();
+  });
+
+  it('single-flight: 100 concurrent cold loads make one source call', async () => {
+    const { store, source } = setup({ t1: 'x' });
+    source.hold();
+    const loads = Array.from({ length: 100 }, () => store.load({ ref: 't1' }));
+    await advance(0);
+    source.release();
+    const entries = await Promise.all(loads);
+    expect(source.calls).toHaveLength(1);
+    expect(new Set(entries.map((e) => e.get().versionId)).size).toBe(1);
+    expect(store.metrics().misses).toBe(100);
+    await store.stop();
+  });
+
+  it('does not parse or validate again when the VersionId is unchanged', async () => {
+    const { store, source, memory } = setup({ s: '{"n":1}' }, { ttlMs: 1000 });
+    const validate = jest.fn((v: SecretValue) => v.json<{ n: number }>());
+    const e = store.register({ ref: 's', validate });
+    await store.start();
+    const parsed = e.get();
+    await advance(5000);
+    expect(source.calls.length).toBeGreaterThanOrEqual(4);
+    expect(validate).toHaveBeenCalledTimes(1);
+    expect(e.get()).toBe(parsed);
+    memory.put('s', '{"n":2}');
+    await advance(1000);
+    expect(validate).toHaveBeenCalledTimes(2);
+    expect(e.get()).toEqual({ n: 2 });
+    await store.stop();
+  });
+
+  it('registering the same reference twice shares one record and one refresh loop', async () => {
+    const { store, source } = setup({ s: 'v' }, { ttlMs: 1000 });
+    const one = store.register({ ref: 's' });
+    const two = store.register({ ref: 's', transform: (v) => v.text().length });
+    await store.start();
+    expect(one.get().text()).toBe('v');
+    expect(two.get()).toBe(1);
+    await advance(1000);
+    expect(source.calls.map((c) => c.length)).toEqual([1, 1]);
+    expect(store.states()).toHaveLength(1);
+    await store.stop();
+  });
+
+  it('rejects a new version that fails validation and keeps the last good value', async () => {
+    const { store, memory, audit } = setup({ s: '{"port":5432}' }, { ttlMs: 1000 });
+    const e = store.register({
+      ref: 's',
+      validate: (v) => {
+        const port = v.field('port');
+        if (typeof port !== 'number') throw new SecretValidationError('s', [{ path: 'port', constraints: ['isInt'] }]);
+        return { port };
+      },
+    });
+    await store.start();
+    const good = e.current()!.versionId;
+    const rejected: unknown[] = [];
+    const rotations: unknown[] = [];
+    store.on('rejected', (ev) => rejected.push(ev));
+    store.on('rotation', (ev) => rotations.push(ev));
+    const bad = memory.put('s', '{"port":"oops"}');
+    await advance(1000);
+    expect(e.get()).toEqual({ port: 5432 });
+    expect(e.current()!.versionId).toBe(good);
+    expect(rotations).toHaveLength(0);
+    expect(rejected).toEqual([expect.objectContaining({ secretId: 's', versionId: bad, keptVersionId: good, reason: expect.stringContaining('port: isInt') })]);
+    expect(e.state()).toMatchObject({ state: 'fresh', versionId: good, rejectedVersionId: bad, rejectionReason: expect.stringContaining('isInt') });
+    expect(audit.filter((a) => a.type === 'rejected')).toEqual([expect.objectContaining({ versionId: bad, outcome: 'failure' })]);
+    // The rejected version is not validated again on later refreshes; a fixed version is taken.
+    await advance(2000);
+    expect(rejected).toHaveLength(1);
+    memory.put('s', '{"port":6543}');
+    await advance(1000);
+    expect(e.get()).toEqual({ port: 6543 });
+    expect(e.state().rejectedVersionId).toBeUndefined();
+    await store.stop();
+  });
+
+  it('a foreign error thrown by a hook is reported without its message', async () => {
+    const { store, memory } = setup({ s: 'ok' }, { ttlMs: 1000 });
+    const e = store.register({ ref: 's', validate: (v) => { if (v.text() !== 'ok') throw new RangeError(`bad value ${v.text()}`); } });
+    await store.start();
+    memory.put('s', 'CANARY-123');
+    await advance(1000);
+    expect(e.state().rejectionReason).toContain('RangeError');
+    expect(e.state().rejectionReason).not.toContain('CANARY');
+    await store.stop();
+  });
+
+  it('serves the last good value on transient errors, as stale, up to the bound', async () => {
+    const { store, memory, source } = setup({ s: 'v' }, { ttlMs: 10_000, staleIfErrorMs: 60_000 });
+    const e = store.register({ ref: 's' });
+    await store.start();
+    memory.fail('s', awsError('ThrottlingException'));
+    await advance(7500);
+    expect(e.state()).toMatchObject({ state: 'stale', lastErrorCode: 'ThrottlingException' });
+    const st = e.state();
+    expect(st.staleUntil!.getTime() - st.staleSince!.getTime()).toBe(60_000);
+    expect(e.get().text()).toBe('v');
+    expect(store.metrics().staleServes).toBe(1);
+    // Backoff: retries at ~1 s, 2 s, 4 s ... (random 0.5 -> exact base)
+    const before = source.calls.length;
+    await advance(1000);
+    expect(source.calls.length).toBe(before + 1);
+    await advance(1999);
+    expect(source.calls.length).toBe(before + 1);
+    await advance(1);
+    expect(source.calls.length).toBe(before + 2);
+    // Past the bound: failed, get() throws naming the secret.
+    await advance(60_000);
+    expect(e.state().state).toBe('failed');
+    expect(() => e.get()).toThrow(SecretUnavailableError);
+    expect(() => e.get()).toThrow(/"s".*stale bound/);
+    // Recovery
+    memory.fail('s', undefined);
+    await advance(130_000);
+    expect(e.state()).toMatchObject({ state: 'fresh' });
+    expect(e.state().staleSince).toBeUndefined();
+    expect(e.get().text()).toBe('v');
+    await store.stop();
+  });
+
+  it.each(['AccessDeniedException', 'ResourceNotFoundException', 'DecryptionFailure'])('does not hide %s behind a stale value', async (code) => {
+    const { store, memory } = setup({ s: 'v' }, { ttlMs: 10_000 });
+    const e = store.register({ ref: 's' });
+    await store.start();
+    memory.fail('s', awsError(code));
+    await advance(10_000);
+    expect(e.state()).toMatchObject({ state: 'failed', lastErrorCode: code });
+    expect(() => e.get()).toThrow(/"s"/);
+    // A transient blip afterwards does not bring the revoked value back.
+    memory.fail('s', netError());
+    await advance(5_000);
+    expect(e.state().state).toBe('failed');
+    await store.stop();
+  });
+
+  it('start() fails with one SecretsStartupError listing every failing required secret; optional ones do not block', async () => {
+    const { store, memory } = setup({ ok: 'v', denied: 'v' });
+    memory.fail('denied', awsError('AccessDeniedException'));
+    store.register({ ref: 'ok' });
+    store.register({ ref: 'denied' });
+    store.register({ ref: 'missing' });
+    store.register({ ref: 'optional-missing', required: false });
+    const err = await store.start().catch((e) => e);
+    expect(err).toBeInstanceOf(SecretsStartupError);
+    expect((err as SecretsStartupError).failures.map((f) => [f.secretId, f.error.code])).toEqual([
+      ['denied', 'AccessDeniedException'],
+      ['missing', 'ResourceNotFoundException'],
+    ]);
+    expect(err.message).toContain('denied: SecretAccessDeniedError (AccessDeniedException); check IAM secretsmanager:GetSecretValue');
+    expect(err.message).toContain('missing: SecretNotFoundError');
+    expect(err.message).not.toContain('optional-missing');
+    expect((err as SecretsStartupError).failures[0].error).toBeInstanceOf(SecretAccessDeniedError);
+  });
+
+  it('an optional secret that fails keeps retrying and loads later', async () => {
+    const { store, memory } = setup({ ok: 'v' });
+    const opt = store.register({ ref: 'later', required: false });
+    await store.start();
+    expect(opt.state().state).toBe('failed');
+    memory.put('later', 'now');
+    await advance(1000);
+    expect(opt.get().text()).toBe('now');
+    await store.stop();
+  });
+
+  it('marks values served by a non-primary source as fallback', async () => {
+    const memory = new MemorySource({ secrets: { a: 'from-memory' } });
+    const env = new EnvSource({ mapping: { b: 'B_VAR' }, env: { B_VAR: 'from-env' } });
+    const store = new SecretStore({ sources: [memory, env], metrics: { openTelemetry: false } });
+    const a = store.register({ ref: 'a' });
+    const b = store.register({ ref: 'b' });
+    await store.start();
+    expect(a.state()).toMatchObject({ state: 'fresh', source: 'memory' });
+    expect(b.state()).toMatchObject({ state: 'fallback', source: 'env' });
+    expect(b.get().text()).toBe('from-env');
+    expect(store.metrics().fallbackServes).toBe(1);
+    await store.stop();
+  });
+
+  it('refresh(force) fetches now and reports a change; fetchVersion reads other stages without caching', async () => {
+    const { store, memory, source } = setup({ s: 'v1' });
+    const e = store.register({ ref: 's' });
+    await store.start();
+    expect(await store.refresh('s')).toEqual({ changed: false, versionId: e.current()!.versionId });
+    expect(source.calls).toHaveLength(1); // within minRefreshIntervalMs: not fetched
+    const v2 = memory.put('s', 'v2');
+    expect(await store.refresh('s', { force: true })).toEqual({ changed: true, versionId: v2 });
+    const prev = await store.fetchVersion('s', { versionStage: 'AWSPREVIOUS' });
+    expect(prev.text()).toBe('v1');
+    expect(e.get().text()).toBe('v2');
+    await expect(store.refresh('unknown')).rejects.toThrow(/not registered/);
+    memory.fail('s', awsError('AccessDeniedException'));
+    await expect(store.refresh('s', { force: true })).rejects.toThrow(SecretAccessDeniedError);
+    await store.stop();
+  });
+
+  it('evict drops the cache entry', async () => {
+    const { store } = setup({ s: 'v' });
+    const e = await store.load({ ref: 's' });
+    store.evict('s');
+    expect(store.states()).toHaveLength(0);
+    expect(() => e.get()).toThrow(/evicted/);
+    await store.stop();
+  });
+
+  it('emits state and error events and counts metrics', async () => {
+    const { store, memory } = setup({ s: 'v' }, { ttlMs: 1000 });
+    const states: SecretState[] = [];
+    const errors: string[] = [];
+    store.on('state', (s) => states.push(s));
+    const off = store.on('error', (e) => errors.push(e.error.code!));
+    const e = store.register({ ref: 's' });
+    await store.start();
+    e.get();
+    e.get();
+    memory.fail('s', netError());
+    await advance(1000);
+    off();
+    await advance(5000);
+    expect(states.map((s) => s.state)).toEqual(['fresh', 'stale']);
+    expect(errors).toEqual(['ECONNREFUSED']);
+    const m = store.metrics();
+    expect(m.hits).toBe(2);
+    expect(m.errors.ECONNREFUSED).toBeGreaterThanOrEqual(2);
+    expect(m.apiCalls).toEqual({});
+    expect(m.refreshLatencyMs.count).toBeGreaterThanOrEqual(3);
+    await store.stop();
+  });
+
+  it('stop() clears timers', async () => {
+    const { store, source } = setup({ s: 'v' }, { ttlMs: 1000 });
+    store.register({ ref: 's' });
+    await store.start();
+    await store.stop();
+    await advance(10_000);
+    expect(source.calls).toHaveLength(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
