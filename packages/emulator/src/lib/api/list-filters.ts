@@ -33,12 +33,32 @@ function prefixed(candidates: readonly (string | undefined)[], prefix: string, i
   return candidates.some((c) => c !== undefined && (ignoreCase ? c.toLowerCase() : c).startsWith(p));
 }
 
+/** Words of a text: split at spaces and `/_+=.@-`, then before upper-case letters (`MyTest` → My, Test). */
+function words(text: string): string[] {
+  return text
+    .split(/[\s/_+=.@-]+/)
+    .flatMap((part) => part.split(/(?=[A-Z][a-z])/))
+    .filter((w) => w.length > 0)
+    .map((w) => w.toLowerCase());
+}
+
+/** Every word of `pattern` starts some word of one attribute, ignoring case. */
+function wordsMatch(attrs: readonly (string | undefined)[], pattern: string): boolean {
+  const wanted = words(pattern);
+  if (wanted.length === 0) return false;
+  return attrs.some((a) => {
+    if (a === undefined) return false;
+    const have = words(a);
+    return wanted.every((w) => have.some((h) => h.startsWith(w)));
+  });
+}
+
 function matchesOne(secret: SecretRecord, key: string, value: string, region: string): boolean {
   switch (key) {
     case 'name':
       return prefixed([secret.name], value, false);
     case 'description':
-      return prefixed([secret.description], value, true);
+      return wordsMatch([secret.description], value);
     case 'tag-key':
       return prefixed(secret.tags.map((t) => t.Key), value, false);
     case 'tag-value':
@@ -47,20 +67,16 @@ function matchesOne(secret: SecretRecord, key: string, value: string, region: st
       return prefixed([region], value, false);
     case 'owning-service':
       return false;
-    case 'all': {
-      const attrs = [secret.name, secret.description, ...secret.tags.flatMap((t) => [t.Key, t.Value])];
-      return value
-        .split(' ')
-        .filter((w) => w.length > 0)
-        .every((word) => prefixed(attrs, word, true));
-    }
+    case 'all':
+      return wordsMatch([secret.name, secret.description, ...secret.tags.flatMap((t) => [t.Key, t.Value])], value);
     default:
       return false;
   }
 }
 
 /**
- * Filters are prefix matches: `description` and `all` ignore case, the other keys respect it.
+ * `name`, `tag-key` and `tag-value` are case-sensitive prefix matches; `description` and `all`
+ * break the value into words and match word prefixes ignoring case (as the service does).
  * A leading `!` negates a value. Values of one filter are alternatives (a negated value must
  * hold in any case); different filters must all match.
  */

@@ -117,12 +117,16 @@ export class SecretsManagerService {
       throw Errors.invalidParameter('You must provide either SecretString or SecretBinary, but not both.');
     }
     if (str !== undefined) {
-      if (str.length < 1 || str.length > MAX_VALUE) throw Errors.invalidParameter(`SecretString must be 1-${MAX_VALUE} characters long.`);
+      if (str.length < 1 || str.length > MAX_VALUE) {
+        throw Errors.validation(`1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length between 1 and ${MAX_VALUE}`);
+      }
       return { string: str };
     }
     if (bin !== undefined) {
       const bytes = Buffer.from(bin, 'base64').length;
-      if (bytes < 1 || bytes > MAX_VALUE) throw Errors.invalidParameter(`SecretBinary must be 1-${MAX_VALUE} bytes long.`);
+      if (bytes < 1 || bytes > MAX_VALUE) {
+        throw Errors.validation(`1 validation error detected: Value at 'secretBinary' failed to satisfy constraint: Member must have length between 1 and ${MAX_VALUE}`);
+      }
       return { binary: bin };
     }
     return undefined;
@@ -388,7 +392,7 @@ export class SecretsManagerService {
     const stages = input.stringList('VersionStages', { min: 1, max: 20, item: { min: 1, max: 256 } });
     const rotationToken = input.string('RotationToken', { min: 36, max: 256 });
     if (rotationToken !== undefined && !/^[a-zA-Z0-9-]+$/.test(rotationToken)) throw Errors.invalidParameter('RotationToken has an invalid format.');
-    if (!value) throw Errors.invalidParameter('You must provide either SecretString or SecretBinary.');
+    if (!value) throw Errors.invalidRequest('You must provide either SecretString or SecretBinary.');
     const secret = this.loadLive(id, 'PutSecretValue');
     const { version, changed } = this.addVersion(secret, token, value, stages ? [...new Set(stages)] : undefined);
     if (changed) {
