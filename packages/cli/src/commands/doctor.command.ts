@@ -130,7 +130,7 @@ Examples:
           }),
         );
         const loadable = described.filter((x) => !x.err || x.err.exitCode === ExitCode.AccessDenied).filter((x) => !x.d?.DeletedDate).map((x) => x.spec.id);
-        const loaded = await loadSecretValues(client, loadable, g.endpointUrl);
+        const loaded = await loadSecretValues(client, loadable);
         for (const { spec, d, err } of described) {
           const id = spec.id;
           if (err && err.exitCode !== ExitCode.AccessDenied) {
@@ -144,11 +144,11 @@ Examples:
           } else findings.push({ check: 'exists', secretId: id, status: 'ok', detail: d?.ARN ?? id });
           const value = loaded.get(id);
           if (!value || !value.ok) {
-            findings.push({ check: 'loads', secretId: id, status: 'fail', detail: value && !value.ok ? value.error.message : 'not loaded' });
+            findings.push({ check: 'loads', secretId: id, status: 'fail', detail: value && !value.ok ? value.message : 'not loaded' });
             findings.push(...rotationFindings(spec, d, now));
             continue;
           }
-          findings.push({ check: 'loads', secretId: id, status: 'ok', detail: `version ${value.versionId} via ${value.via}` });
+          findings.push({ check: 'loads', secretId: id, status: 'ok', detail: `version ${value.versionId} (loaded as @keyturn/core's AwsSecretsManagerSource does)` });
           if (spec.json) {
             const parsed = value.text === undefined ? { ok: false as const } : parseJsonSafely(value.text);
             if (!parsed.ok || !isJsonObject(parsed.value)) {

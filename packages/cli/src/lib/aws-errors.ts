@@ -42,6 +42,9 @@ export function awsErrorName(err: unknown): string | undefined {
   if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
   if (typeof e.Code === 'string') return e.Code;
   if (typeof e.code === 'string') return e.code;
+  // The SDK wraps errors from another realm (e.g. a test VM) into "AWS SDK error wrapper for Error: connect ECONNREFUSED ...".
+  const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|EPIPE)\b/.exec(String((err as { message?: unknown }).message ?? ''));
+  if (m) return m[1];
   return undefined;
 }
 
