@@ -18,7 +18,7 @@ describe('groupEnvVariables', () => {
       DB_HOST: 'app/prod/database#host',
       DB_PORT: 'app/prod/database#port',
       DB_NAME: 'app/prod/database#dbname',
-      PGSSLMODE: 'app/prod/app#pgsslmode',
+      PGSSLMODE: 'app/prod/database#sslmode',
       REDIS_URL: 'app/prod/redis#url',
       REDIS_PASSWORD: 'app/prod/redis#password',
       STRIPE_SECRET_KEY: 'app/prod/stripe#secretKey',

@@ -28,7 +28,7 @@ const SERVICES: { group: string; prefixes: string[]; aliases?: Record<string, st
   { group: 'jwt', prefixes: ['JWT'] },
 ];
 /** libpq's variables (PGHOST, PGUSER, ...) have no underscore after the prefix. */
-const LIBPQ = /^PG(HOST|PORT|USER|PASSWORD|DATABASE)$/;
+const LIBPQ = /^PG(HOST|PORT|USER|PASSWORD|DATABASE|SSLMODE)$/;
 
 /**
  * Lower camel case of an upper-snake name: `WEBHOOK_SECRET` → `webhookSecret`, `NODE_ENV` → `nodeEnv`.
