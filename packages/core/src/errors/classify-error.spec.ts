@@ -66,3 +66,11 @@ describe('isTransientError / classifyError', () => {
     expect(isTransientError(undefined)).toBe(false);
   });
 });
+
+it('reads the network code back from an SDK error wrapper (no HTTP response)', () => {
+  const wrapped = Object.assign(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'), { $metadata: { attempts: 1 } });
+  expect(isTransientError(wrapped)).toBe(true);
+  expect(classifyError(wrapped, { secretId: 's' }).code).toBe('ECONNREFUSED');
+  const other = Object.assign(new Error('AWS SDK error wrapper for Error: nope'), { $metadata: { attempts: 1 } });
+  expect(isTransientError(other)).toBe(false);
+});

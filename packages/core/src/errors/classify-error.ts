@@ -61,8 +61,22 @@ export function errorCode(err: unknown): string | undefined {
   if (e instanceof KeyturnError) return e.code;
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
   if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
+  const wrapped = wrappedNetworkCode(e);
+  if (wrapped) return wrapped;
   if (typeof e.code === 'string') return e.code;
   return undefined;
+}
+
+/**
+ * The SDK wraps a non-Error throwable (e.g. a socket error from another realm) as
+ * "AWS SDK error wrapper for Error: connect ECONNREFUSED ...", dropping `code`. No HTTP
+ * response was received, so the code is read back from that message.
+ */
+function wrappedNetworkCode(e: ErrorLike): string | undefined {
+  if (!e.$metadata || e.$metadata.httpStatusCode !== undefined || typeof e.message !== 'string') return undefined;
+  if (!e.message.startsWith('AWS SDK error wrapper')) return undefined;
+  const m = /\b(E[A-Z_]{3,}|UND_ERR_[A-Z_]+)\b/.exec(e.message);
+  return m && NETWORK_CODES.has(m[1]) ? m[1] : undefined;
 }
 
 function httpStatus(e: ErrorLike): number | undefined {
@@ -79,6 +93,7 @@ export function isTransientError(err: unknown): boolean {
   if (!e) return false;
   if (typeof e.name === 'string' && TRANSIENT_NAMES.has(e.name)) return true;
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || TRANSIENT_NAMES.has(e.code))) return true;
+  if (wrappedNetworkCode(e)) return true;
   const status = httpStatus(e);
   if (status !== undefined && status >= 500 && status <= 599 && !isKnownRefusal(e)) return true;
   if (status === 429) return true;

@@ -1,0 +1,47 @@
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AwsSecretsManagerSource, SecretStore } from '@keyturn/core';
+import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
+
+let moto: MotoServer;
+let admin: SecretsManagerClient;
+let client: SecretsManagerClient;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+});
+
+afterAll(async () => {
+  client?.destroy();
+  admin?.destroy();
+  await moto?.stop();
+});
+
+it('serves the last good value as stale during an outage and becomes fresh after recovery', async () => {
+  await admin.send(new CreateSecretCommand({ Name: 'outage/db', SecretString: 'keep-serving' }));
+  const store = new SecretStore({
+    sources: new AwsSecretsManagerSource({ client }),
+    ttlMs: 300,
+    backoff: { initialMs: 100, maxMs: 400 },
+    metrics: { openTelemetry: false },
+  });
+  const entry = store.register({ ref: 'outage/db' });
+  try {
+    await store.start();
+    const v1 = entry.current()!.versionId;
+    await moto.stop();
+    await waitFor(() => entry.state().state === 'stale', 'stale state', 20_000, 50);
+    expect(entry.get().text()).toBe('keep-serving');
+    expect(entry.state()).toMatchObject({ versionId: v1, lastErrorCode: 'ECONNREFUSED' });
+    expect(entry.state().staleUntil!.getTime() - entry.state().staleSince!.getTime()).toBe(86_400_000);
+    expect(store.metrics().staleServes).toBeGreaterThanOrEqual(1);
+    await moto.restart();
+    await admin.send(new CreateSecretCommand({ Name: 'outage/db', SecretString: 'back' }));
+    await waitFor(() => entry.state().state === 'fresh', 'fresh after recovery', 20_000, 50);
+    expect(entry.get().text()).toBe('back');
+    expect(entry.state().lastErrorCode).toBeUndefined();
+  } finally {
+    await store.stop();
+  }
+});
