@@ -168,7 +168,8 @@ export class EmulatorHttpServer {
         const err = Errors.tooLarge(this.maxBody);
         outcome = ` ${err.code}`;
         this.sendError(res, requestId, err, true);
-        res.on('finish', () => req.socket.destroySoon());
+        const socket = req.socket;
+        res.on('finish', () => socket?.destroySoon());
         return;
       }
       const targetHeader = req.headers['x-amz-target'];
