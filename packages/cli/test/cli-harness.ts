@@ -26,7 +26,8 @@ export interface CliResult {
 export interface HarnessOptions {
   endpoint: string;
   cwd?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static credentials; `null` leaves credentials to --profile / the SDK chain. @default test/test */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | null;
   stdin?: string;
   onClient?: (client: SecretsManagerClient) => void;
   /** Every run's output is appended here (for the no-value-leak canary). */
@@ -50,7 +51,7 @@ export function cli(opts: HarnessOptions) {
       stdin,
       cwd: opts.cwd,
       env: {},
-      clientConfig: { credentials: opts.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
+      clientConfig: opts.credentials === null ? { maxAttempts: 1 } : { credentials: opts.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
       onClient: opts.onClient,
     };
     const code = await run(['--endpoint-url', opts.endpoint, '--region', 'us-east-1', ...argv], io);
