@@ -5,7 +5,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsSecretsManagerSource, SecretScheduledForDeletionError, SecretStore, type SecretEntry } from '@keyturn/core';
+import { AwsSecretsManagerSource, SecretScheduledForDeletionError, SecretStore, type SecretEntry } from '../src/index.js';
 import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
 
 let moto: MotoServer;

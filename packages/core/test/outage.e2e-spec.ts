@@ -1,5 +1,5 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsSecretsManagerSource, SecretStore } from '@keyturn/core';
+import { AwsSecretsManagerSource, SecretStore } from '../src/index.js';
 import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
 
 let moto: MotoServer;
