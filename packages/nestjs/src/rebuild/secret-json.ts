@@ -39,3 +39,11 @@ export function optionalBoolean(obj: Record<string, unknown>, key: string): bool
   if (v === false || v === 'false') return false;
   return undefined;
 }
+
+/** Freezes `credentials` with `password` non-enumerable: kept out of `JSON.stringify`, `util.inspect` and spreads. */
+export function hidePassword<T extends { password?: string }>(credentials: T): T {
+  const { password, ...rest } = credentials;
+  const out = { ...rest } as T;
+  if (password !== undefined) Object.defineProperty(out, 'password', { value: password, enumerable: false });
+  return Object.freeze(out);
+}

@@ -1,5 +1,5 @@
 import { InvalidConnectionSecretError } from '../rebuild/errors/invalid-connection-secret.error.js';
-import { optionalBoolean, optionalPort, optionalString, secretObject } from '../rebuild/secret-json.js';
+import { hidePassword, optionalBoolean, optionalPort, optionalString, secretObject } from '../rebuild/secret-json.js';
 
 /** PostgreSQL connection settings read from a secret. `password` is never logged. */
 export interface PostgresCredentials {
@@ -39,12 +39,4 @@ export function parsePostgresSecret(value: unknown, secretId: string): PostgresC
     ssl: optionalBoolean(obj, 'ssl'),
   };
   return hidePassword(credentials);
-}
-
-/** Keeps the password out of `JSON.stringify`, `util.inspect` and spreads. */
-function hidePassword<T extends { password: string }>(credentials: T): T {
-  const { password, ...rest } = credentials;
-  const out = { ...rest } as T;
-  Object.defineProperty(out, 'password', { value: password, enumerable: false });
-  return Object.freeze(out);
 }
