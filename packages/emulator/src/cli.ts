@@ -15,6 +15,7 @@ A local AWS Secrets Manager-compatible endpoint.
   --access-key <id:secret>  accept SigV4 signatures of this key (repeatable); without, no check
   --rotation-handler <lambdaArn=module#export>  rotation function for a Lambda ARN (repeatable)
   --rotation-time-scale <n>  run scheduled rotations with the clock sped up n times
+  --compact-every <n>   journal entries between snapshots (default 1000)
   --quiet               no request log
   -h, --help            this text
 `;
@@ -36,6 +37,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       'access-key': { type: 'string', multiple: true },
       'rotation-handler': { type: 'string', multiple: true },
       'rotation-time-scale': { type: 'string' },
+      'compact-every': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,6 +58,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     accountId: values.account,
     logger: values.quiet ? false : { log: (msg) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`) },
   };
+  if (values['compact-every'] !== undefined) {
+    const n = Number(values['compact-every']);
+    if (!Number.isInteger(n) || n < 1) throw new Error('--compact-every must be a positive integer');
+    options.compactEvery = n;
+  }
   if (values['access-key']) {
     options.credentials = values['access-key'].map((pair) => {
       const i = pair.indexOf(':');
