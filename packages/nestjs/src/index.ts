@@ -13,6 +13,7 @@ export { resolveSecretsOptions, type ResolvedSecretsOptions } from './lib/secret
 export { InvalidSecretsOptionsError } from './lib/errors/invalid-secrets-options.error.js';
 export { InvalidTenantIdError } from './lib/errors/invalid-tenant-id.error.js';
 export { TenantsNotConfiguredError } from './lib/errors/tenants-not-configured.error.js';
+export { SecretsModuleStartupError } from './lib/errors/secrets-module-startup.error.js';
 export type { SecretHandle, SecretVersionStage } from './lib/interfaces/secret-handle.interface.js';
 export type {
   DefineSecretOptions,

@@ -55,11 +55,24 @@ export function secretsConfigLoader<D extends Record<string, SecretDefinition<un
     throw new TypeError("secretsConfigLoader: namespace must be a non-empty name without dots, e.g. 'db'");
   }
   const resolved = resolveSecretsOptions(moduleOptions);
-  const factory = async (): Promise<SecretsConfig<D>> => {
-    const logger = resolved.logger === false ? SILENT : toKeyturnLogger(resolved.logger ?? new Logger('Keyturn'));
-    const resources = createSecretStoreResources(resolved, logger);
-    const entries = await registerAll(secrets, resolved, resources);
-    return buildConfigObject(namespace, entries, resources);
+  // ConfigModule calls the factory once per registration (forRoot `load` and each `forFeature`):
+  // they share one store until the application shuts down, then the next boot starts a new one.
+  let current: Promise<SecretsConfig<D>> | undefined;
+  const factory = (): Promise<SecretsConfig<D>> => {
+    current ??= (async () => {
+      const logger = resolved.logger === false ? SILENT : toKeyturnLogger(resolved.logger ?? new Logger('Keyturn'));
+      const resources = createSecretStoreResources(resolved, logger);
+      const entries = await registerAll(secrets, resolved, resources);
+      return buildConfigObject<D>(namespace, entries, async () => {
+        current = undefined;
+        await releaseSecretStoreResources(resources);
+      });
+    })();
+    const loading = current;
+    loading.catch(() => {
+      if (current === loading) current = undefined;
+    });
+    return loading;
   };
   return registerAs(namespace, factory) as unknown as SecretsConfigFactory<D>;
 }
@@ -103,7 +116,7 @@ async function registerAll(
 function buildConfigObject<D extends Record<string, SecretDefinition<unknown>>>(
   namespace: string,
   entries: Map<string, SecretEntry<unknown>>,
-  resources: SecretStoreResources,
+  release: () => Promise<void>,
 ): SecretsConfig<D> {
   const config: Record<string, unknown> = {};
   for (const [key, entry] of entries) {
@@ -111,11 +124,12 @@ function buildConfigObject<D extends Record<string, SecretDefinition<unknown>>>(
     Object.defineProperty(config, key, { get: () => entry.get(), enumerable: true });
   }
   const describe = () => Object.fromEntries([...entries.keys()].map((k) => [k, '[redacted]']));
+  let released: Promise<void> | undefined;
   Object.defineProperties(config, {
     toJSON: { value: describe, enumerable: false },
     [INSPECT]: { value: () => `SecretsConfig <${namespace}> ${JSON.stringify(describe())}`, enumerable: false },
-    // Nest calls lifecycle hooks on provider values too, including the ConfigModule provider holding this object.
-    onApplicationShutdown: { value: () => releaseSecretStoreResources(resources), enumerable: false },
+    // Nest calls lifecycle hooks on provider values too (once per ConfigModule provider holding this object).
+    onApplicationShutdown: { value: () => (released ??= release()), enumerable: false },
   });
   return config as SecretsConfig<D>;
 }

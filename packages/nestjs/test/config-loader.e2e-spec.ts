@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { inspect } from 'node:util';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { IsString, MinLength } from 'class-validator';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AwsSecretsManagerSource, SecretsStartupError } from '@keyturn/core';
+import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
+import { defineSecret } from '@keyturn/nestjs';
+import { secretsConfigLoader } from '@keyturn/nestjs/config';
+
+class DbCredentials {
+  @IsString() username!: string;
+  @IsString() @MinLength(12) password!: string;
+}
+
+let moto: MotoServer;
+let admin: SecretsManagerClient;
+
+const dbConfig = () => {
+  const cfg = testClientConfig(moto.endpoint);
+  return secretsConfigLoader({
+    namespace: 'db',
+    endpoint: cfg.endpoint,
+    region: cfg.region,
+    credentials: cfg.credentials,
+    logger: false,
+    ttlMs: 200,
+    secrets: {
+      password: defineSecret('cfg/db', { key: 'password' }),
+      credentials: defineSecret('cfg/db', { schema: DbCredentials }),
+    },
+  });
+};
+
+describe('secretsConfigLoader (@nestjs/config) over moto', () => {
+  let moduleRef: TestingModule | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+    admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    await admin.send(new CreateSecretCommand({ Name: 'cfg/db', SecretString: JSON.stringify({ username: 'app', password: 'config-password-1' }) }));
+  });
+  afterAll(async () => {
+    await moduleRef?.close();
+    admin?.destroy();
+    await moto?.stop();
+  });
+
+  it('serves secrets through ConfigService and follows rotations; prints no values; stops on shutdown', async () => {
+    const loader = dbConfig();
+    @Injectable()
+    class Consumer {
+      constructor(@Inject(loader.KEY) readonly db: ConfigType<typeof loader>) {}
+    }
+    @Module({ imports: [ConfigModule.forFeature(loader)], providers: [Consumer], exports: [Consumer] })
+    class ConsumerModule {}
+    const destroy = jest.spyOn(AwsSecretsManagerSource.prototype, 'destroy');
+    try {
+      moduleRef = await Test.createTestingModule({
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [loader] }), ConsumerModule],
+      }).compile();
+      await moduleRef.init();
+      const config = moduleRef.get(ConfigService);
+      const consumer = moduleRef.get(Consumer);
+      expect(config.get<string>('db.password')).toBe('config-password-1');
+      expect(config.get<string>('db.credentials.username')).toBe('app');
+      expect(consumer.db.credentials).toBeInstanceOf(DbCredentials);
+
+      await admin.send(new PutSecretValueCommand({ SecretId: 'cfg/db', SecretString: JSON.stringify({ username: 'app', password: 'config-password-2' }) }));
+      await waitFor(() => config.get('db.password') === 'config-password-2', 'ConfigService to see the rotated password', 20_000);
+      expect(consumer.db.password).toBe('config-password-2');
+      expect(consumer.db.credentials.password).toBe('config-password-2');
+
+      const printed = JSON.stringify(config.get('db')) + inspect(config.get('db')) + JSON.stringify(consumer.db);
+      expect(printed).not.toContain('config-password');
+      expect(JSON.parse(JSON.stringify(config.get('db')))).toEqual({ password: '[redacted]', credentials: '[redacted]' });
+
+      await moduleRef.close();
+      moduleRef = undefined;
+      expect(destroy).toHaveBeenCalledTimes(1);
+    } finally {
+      destroy.mockRestore();
+    }
+  });
+
+  it('fails start-up listing the missing secret and what to check', async () => {
+    const cfg = testClientConfig(moto.endpoint);
+    const loader = secretsConfigLoader({
+      namespace: 'missing',
+      endpoint: cfg.endpoint,
+      region: cfg.region,
+      credentials: cfg.credentials,
+      logger: false,
+      secrets: { token: defineSecret('cfg/absent', { key: 'token' }) },
+    });
+    const err = (await Test.createTestingModule({ imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [loader] })] })
+      .compile()
+      .catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(SecretsStartupError);
+    expect(err.message).toMatch(/cfg\/absent: ResourceNotFoundException[^\n]*secretsmanager:GetSecretValue/);
+  });
+
+  it('rejects a namespace with dots', () => {
+    expect(() => secretsConfigLoader({ namespace: 'a.b', secrets: {} })).toThrow(/namespace/);
+  });
+});
