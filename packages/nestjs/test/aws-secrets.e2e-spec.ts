@@ -145,7 +145,12 @@ describe('SecretsModule over Secrets Manager (moto)', () => {
     const ref = await Test.createTestingModule({
       imports: [SecretsModule.forRoot(awsOptions({ logger: capture })), SecretsModule.forFeature(...defs)],
     }).compile();
+    const destroy = jest.spyOn(AwsSecretsManagerSource.prototype, 'destroy');
     const err = (await ref.init().catch((e: unknown) => e)) as SecretsStartupError;
+    // Nothing keeps running after a failed start: the client the module created is destroyed.
+    const destroyed = destroy.mock.calls.length;
+    destroy.mockRestore();
+    expect(destroyed).toBe(1);
     expect(err).toBeInstanceOf(SecretsStartupError);
     expect(err.failures.map((f) => f.secretId).sort()).toEqual([bad, missing].sort());
     expect(err.message).toContain(`${bad}: invalid value`);

@@ -38,7 +38,9 @@ export function defineSecret<S extends SecretClassSchema | StandardSchemaV1 | un
     ...(versionStage !== undefined ? { versionStage } : {}),
     ...(parsed.versionId !== undefined ? { versionId: parsed.versionId } : {}),
   };
-  const label = key === undefined ? parsed.secretId : `${parsed.secretId}#${key}`;
+  // Readable in Nest's DI errors; the schema name keeps two definitions of one secret apart.
+  const schemaName = typeof schema === 'function' ? `:${schema.name}` : schema !== undefined ? ':schema' : '';
+  const label = `${parsed.secretId}${key === undefined ? '' : `#${key}`}${schemaName}`;
   return Object.freeze({
     KEY: Symbol(`Secret(${label})`),
     ref: Object.freeze(secretRef),

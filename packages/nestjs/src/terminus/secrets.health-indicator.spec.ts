@@ -1,0 +1,42 @@
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { SecretState, SecretStore } from '@keyturn/core';
+import { SecretsHealthIndicator } from './secrets.health-indicator';
+
+const fakeStore = (states: () => SecretState[]) => ({ states }) as unknown as SecretStore;
+const indicator = (states: () => SecretState[], degradedAs?: 'up' | 'down') =>
+  new SecretsHealthIndicator(new HealthIndicatorService(), fakeStore(states), degradedAs ? { degradedAs } : undefined);
+const s = (secretId: string, state: SecretState['state'], extra: Partial<SecretState> = {}): SecretState => ({ secretId, required: true, state, ...extra });
+
+describe('SecretsHealthIndicator', () => {
+  it('is up when every required secret is fresh', () => {
+    expect(indicator(() => [s('a', 'fresh', { source: 'aws', versionId: 'v1' })]).isHealthy()).toEqual({
+      secrets: { status: 'up', state: 'up', secrets: { a: { state: 'fresh', required: true, source: 'aws', versionId: 'v1' } } },
+    });
+  });
+
+  it('reports a fallback source and a stale value as degraded (up by default, down if configured)', () => {
+    const states = () => [s('a', 'fallback', { source: 'env' }), s('b', 'stale', { staleUntil: new Date(Date.now() + 60_000) }), s('c', 'fresh')];
+    expect(indicator(states).check('k').k).toMatchObject({ status: 'up', state: 'degraded', degraded: ['a', 'b'] });
+    expect(indicator(states, 'down').check('k').k).toMatchObject({ status: 'down', state: 'degraded', degraded: ['a', 'b'] });
+  });
+
+  it('is down when a required secret failed (access denied) or its stale bound has passed', () => {
+    const result = indicator(() => [
+      s('a', 'failed', { lastErrorCode: 'AccessDeniedException' }),
+      s('b', 'stale', { staleUntil: new Date(Date.now() - 1) }),
+      s('c', 'failed', { required: false }),
+    ]).isHealthy();
+    expect(result.secrets).toMatchObject({ status: 'down', state: 'down', failing: ['a', 'b'], degraded: ['c'] });
+    expect(result.secrets.secrets).toMatchObject({ a: { lastErrorCode: 'AccessDeniedException' } });
+  });
+
+  it('never throws and never puts status in its data', () => {
+    const result = indicator(() => {
+      throw new Error('boom');
+    }).isHealthy();
+    expect(result).toEqual({ secrets: { status: 'down', state: 'down', error: 'Error' } });
+    const data = indicator(() => [s('a', 'fresh')]).isHealthy().secrets as Record<string, unknown>;
+    expect(Object.keys(data).filter((k) => k === 'status')).toEqual(['status']);
+    expect(Object.keys(data.secrets as object)).toEqual(['a']);
+  });
+});
