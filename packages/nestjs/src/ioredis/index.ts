@@ -1,3 +1,6 @@
+export { KeyturnRedisModule, type KeyturnRedisClientOptions, type KeyturnRedisModuleAsyncOptions } from './keyturn-redis.module.js';
+export { getRedisClientToken, DEFAULT_REDIS_CLIENT_NAME } from './redis-client.constants.js';
+export { InjectRedisClient } from './redis-client.decorators.js';
 export { createRotatingRedis, redisAuthCode, type RotatingRedis } from './rotating-redis.js';
 export {
   REDIS_ROTATION_DEFAULTS,
@@ -6,3 +9,6 @@ export {
   type RedisRotationOptions,
 } from './redis-secret.options.js';
 export { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
+export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike } from '../rebuild/credentials-adapters.js';
+export type { CredentialsSource, CredentialsVersion } from '../rebuild/credentials-source.js';
+export { CredentialsRejectedError } from '../rebuild/errors/credentials-rejected.error.js';

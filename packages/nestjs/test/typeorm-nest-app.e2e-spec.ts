@@ -1,0 +1,96 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SECRET_STORE, SecretsModule } from '@keyturn/nestjs';
+import { Injectable, Module } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import type { SecretStore } from '@keyturn/core';
+import { startMoto, startPostgres, startRedis, testClientConfig, waitFor, type MotoServer, type PostgresServer, type RedisServer } from '@keyturn/testing';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { credentialsFromSecretStore, getRedisClientToken, InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
+import { TypeOrmSecretOptionsFactory } from '../src/typeorm/index.js';
+import { SecretRotation } from './rotation-support.js';
+
+@Injectable()
+class ReportService {
+  constructor(
+    @InjectDataSource('reporting') readonly db: DataSource,
+    @InjectRedisClient('cache') readonly cache: Redis,
+  ) {}
+
+  async count(): Promise<number> {
+    const [{ n }] = await this.db.query('select count(*)::int as n from pg_roles');
+    await this.cache.set('reports:last', String(n));
+    return n;
+  }
+}
+
+@Module({ providers: [ReportService] })
+class ReportModule {}
+
+describe('Nest application with a named TypeORM data source and a Redis client from secrets', () => {
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  let moto: MotoServer;
+  let sm: SecretsManagerClient;
+  let app: TestingModule | undefined;
+
+  beforeAll(async () => {
+    [pg, redis, moto] = await Promise.all([startPostgres(), startRedis(), startMoto()]);
+    sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    sm?.destroy();
+    await Promise.all([pg?.stop(), redis?.stop(), moto?.stop()]);
+  });
+
+  it('compiles, injects both clients, survives a single-user rotation, and quits Redis on shutdown', async () => {
+    await pg.sql(`create role nest_app login password 'nest-one'`);
+    await redis.command('ACL', 'SETUSER', 'nest_app', 'on', '>cache-one', '~*', '+@all');
+    const db = new SecretRotation(sm, 'nest/db');
+    const dbSecret = { engine: 'postgres', host: pg.host, port: pg.port, dbname: 'postgres', username: 'nest_app', password: 'nest-one' };
+    await db.create(dbSecret);
+    await new SecretRotation(sm, 'nest/cache').create({ host: redis.host, port: redis.port, username: 'nest_app', password: 'cache-one' });
+
+    app = await Test.createTestingModule({
+      imports: [
+        SecretsModule.forRoot({ client: sm, logger: false }),
+        TypeOrmModule.forRootAsync({
+          name: 'reporting',
+          extraProviders: [TypeOrmSecretOptionsFactory],
+          inject: [TypeOrmSecretOptionsFactory],
+          // maxUses: 1 opens a new physical connection per query, so the rotation below is felt at once.
+          useFactory: (f: TypeOrmSecretOptionsFactory) => f.create('nest/db', { name: 'reporting', extra: { max: 2, maxUses: 1 } }, { logger: { log() {}, warn() {}, error() {} } }),
+        }),
+        KeyturnRedisModule.forRootAsync({
+          name: 'cache',
+          inject: [SECRET_STORE],
+          useFactory: async (store: SecretStore) => ({ source: await credentialsFromSecretStore(store, 'nest/cache') }),
+        }),
+        ReportModule,
+      ],
+    }).compile();
+    await app.init();
+
+    const service = app.get(ReportService);
+    expect(service.db).toBe(app.get(getDataSourceToken('reporting')));
+    expect(service.cache).toBe(app.get(getRedisClientToken('cache')));
+    expect(await service.count()).toBeGreaterThan(0);
+
+    // setSecret happened, finishSecret not yet: the next connection is rejected with AWSCURRENT and uses AWSPENDING.
+    await db.putPending({ ...dbSecret, password: 'nest-two' });
+    await pg.sql(`alter role nest_app password 'nest-two'`);
+    expect(await service.count()).toBeGreaterThan(0);
+    expect(await service.cache.get('reports:last')).toMatch(/^\d+$/);
+    expect(await service.db.query('select current_user as u')).toEqual([{ u: 'nest_app' }]);
+
+    const cache = service.cache;
+    await app.close();
+    app = undefined;
+    // QUIT was sent on shutdown: the connection closes right after its reply.
+    await waitFor(() => cache.status === 'end', 'the Redis client to end after shutdown', 5_000, 20);
+    expect(cache.status).toBe('end');
+  });
+});
