@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startEmulator } from './lib/emulator.js';
-import type { EmulatorOptions } from './lib/emulator.options.js';
+import { DEFAULT_CLI_PORT, type EmulatorOptions } from './lib/emulator.options.js';
 
 const USAGE = `Usage: keyturn-emulator [options]
 
@@ -19,9 +19,6 @@ A local AWS Secrets Manager-compatible endpoint.
   --quiet               no request log
   -h, --help            this text
 `;
-
-/** Default port of the command: beside LocalStack's 4566 and moto's, unlikely to collide. */
-export const DEFAULT_CLI_PORT = 4583;
 
 /** Runs the emulator in the foreground until SIGINT/SIGTERM. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {

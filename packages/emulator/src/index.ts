@@ -1,5 +1,5 @@
 export { startEmulator, type EmulatorServer } from './lib/emulator.js';
-export { EMULATOR_DEFAULTS, type EmulatorOptions, type EmulatorLogger } from './lib/emulator.options.js';
+export { DEFAULT_CLI_PORT, EMULATOR_DEFAULTS, type EmulatorOptions, type EmulatorLogger } from './lib/emulator.options.js';
 export { FaultInjector, type FaultSpec } from './lib/faults/fault-injector.js';
 export type { EmulatorCredentials } from './lib/http/sigv4-verifier.js';
 export type { RotationEvent, RotationHandler, RotationOutcome, RotationStep } from './lib/rotation/rotation.types.js';

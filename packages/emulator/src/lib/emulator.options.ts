@@ -80,3 +80,6 @@ export const EMULATOR_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   compactEvery: 1000,
 } as const satisfies Partial<EmulatorOptions>;
+
+/** Port the `keyturn-emulator` command listens on by default (beside LocalStack's 4566). */
+export const DEFAULT_CLI_PORT = 4583;

@@ -94,16 +94,23 @@ export class SecretsManagerService {
     return t;
   }
 
-  /** The secret or ResourceNotFoundException. */
+  /** A copy of the secret to change and save, or ResourceNotFoundException. */
   private load(secretId: string): SecretRecord {
     const s = this.repo.find(secretId);
     if (!s) throw Errors.notFound();
     return s;
   }
 
+  /** The stored secret for reading only, or ResourceNotFoundException. */
+  private read(secretId: string): SecretRecord {
+    const s = this.repo.peek(secretId) as SecretRecord | undefined;
+    if (!s) throw Errors.notFound();
+    return s;
+  }
+
   /** The secret, refusing one scheduled for deletion (InvalidRequestException). */
-  private loadLive(secretId: string, action: string): SecretRecord {
-    const s = this.load(secretId);
+  private loadLive(secretId: string, action: string, forRead = false): SecretRecord {
+    const s = forRead ? this.read(secretId) : this.load(secretId);
     if (s.deletedDate !== undefined) {
       throw Errors.invalidRequest(`You can't perform this operation on the secret because it was marked for deletion. (${action})`);
     }
@@ -265,7 +272,7 @@ export class SecretsManagerService {
     const id = this.secretId(input);
     const versionId = input.string('VersionId', { min: 32, max: 64 });
     const stage = input.string('VersionStage', { min: 1, max: 256 });
-    const secret = this.loadLive(id, 'GetSecretValue');
+    const secret = this.loadLive(id, 'GetSecretValue', true);
     let v: VersionRecord | undefined;
     if (versionId !== undefined) {
       v = findVersion(secret, versionId);
@@ -325,7 +332,7 @@ export class SecretsManagerService {
   }
 
   describeSecret(input: Input): Output {
-    return this.describe(this.load(this.secretId(input)), 'VersionIdsToStages');
+    return this.describe(this.read(this.secretId(input)), 'VersionIdsToStages');
   }
 
   private sorted(list: readonly SecretRecord[], by: string, order: string): SecretRecord[] {
@@ -370,7 +377,7 @@ export class SecretsManagerService {
     const maxResults = input.integer('MaxResults', { min: 1, max: 100 });
     const nextToken = input.string('NextToken', { min: 1, max: 4096 });
     const includeDeprecated = input.boolean('IncludeDeprecated') ?? false;
-    const secret = this.load(id);
+    const secret = this.read(id);
     const versions = [...secret.versions].reverse().filter((v) => includeDeprecated || v.stages.length > 0);
     const offset = decodeToken(nextToken);
     const page = versions.slice(offset, offset + (maxResults ?? 100));

@@ -49,8 +49,14 @@ export class SecretRepository {
     return false;
   }
 
-  /** The secret named by a name, a full ARN or a partial ARN (without the 6-character suffix); a copy. */
+  /** The secret named by a name, a full ARN or a partial ARN (without the 6-character suffix); a copy to change and save. */
   find(secretId: string): SecretRecord | undefined {
+    const s = this.peek(secretId);
+    return s ? cloneSecret(s) : undefined;
+  }
+
+  /** As {@link find}, but the stored record itself: for reading only. */
+  peek(secretId: string): Readonly<SecretRecord> | undefined {
     let arn: string | undefined;
     if (secretId.startsWith('arn:')) {
       if (this.byArn.has(secretId)) arn = secretId;
@@ -60,7 +66,7 @@ export class SecretRepository {
     }
     const s = arn ? this.byArn.get(arn) : undefined;
     if (!s || this.expire(s)) return undefined;
-    return cloneSecret(s);
+    return s;
   }
 
   /** Live records (read-only views; clone before changing). */

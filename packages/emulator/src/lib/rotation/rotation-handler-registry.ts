@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { RotationHandler } from './rotation.types.js';
 
 /**
@@ -38,9 +38,9 @@ export class RotationHandlerRegistry {
     const hash = spec.lastIndexOf('#');
     const path = hash > 0 ? spec.slice(0, hash) : spec;
     const exportName = hash > 0 ? spec.slice(hash + 1) : 'handler';
-    // Relative paths are taken from the base directory; bare names go to module resolution.
+    // Relative paths are taken from the base directory; absolute paths and package names as given.
     const specifier = path.startsWith('.') ? resolve(this.baseDir, path) : path;
-    const mod = (await import(isAbsolute(specifier) ? specifier : specifier)) as Record<string, unknown> & { default?: Record<string, unknown> };
+    const mod = (await import(specifier)) as Record<string, unknown> & { default?: Record<string, unknown> };
     const fn = mod[exportName] ?? mod.default?.[exportName] ?? (exportName === 'handler' && typeof mod.default === 'function' ? mod.default : undefined);
     if (typeof fn !== 'function') {
       throw new Error(`rotation module ${path} has no function export '${exportName}'`);

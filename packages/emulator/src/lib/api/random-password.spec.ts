@@ -1,0 +1,36 @@
+import { ServiceError } from '../errors/service-error.js';
+import { randomPassword, type PasswordOptions } from './random-password.js';
+
+const base: PasswordOptions = {
+  length: 32,
+  excludeCharacters: '',
+  excludeNumbers: false,
+  excludePunctuation: false,
+  excludeUppercase: false,
+  excludeLowercase: false,
+  includeSpace: false,
+  requireEachIncludedType: true,
+};
+
+describe('randomPassword', () => {
+  it('includes every class when required', () => {
+    for (let i = 0; i < 50; i++) {
+      const pw = randomPassword({ ...base, length: 4 });
+      expect(pw).toMatch(/[a-z]/);
+      expect(pw).toMatch(/[A-Z]/);
+      expect(pw).toMatch(/[0-9]/);
+      expect(pw).toMatch(/[^A-Za-z0-9]/);
+    }
+  });
+
+  it('honours exclusions and spaces', () => {
+    const pw = randomPassword({ ...base, length: 200, excludeCharacters: '/@"\'\\', excludeUppercase: true, includeSpace: true });
+    expect(pw).toHaveLength(200);
+    expect(pw).not.toMatch(/[A-Z/@"'\\]/);
+    expect(pw).toContain(' ');
+  });
+
+  it('refuses when nothing is left to draw from', () => {
+    expect(() => randomPassword({ ...base, excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true })).toThrow(ServiceError);
+  });
+});
