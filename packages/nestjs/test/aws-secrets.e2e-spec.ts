@@ -9,7 +9,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsSecretsManagerSource, SecretsStartupError } from '@keyturn/core';
+import { AwsSecretsManagerSource, SecretsStartupError, type AuditEvent } from '@keyturn/core';
 import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
 import {
   InjectSecret,
@@ -191,6 +191,35 @@ describe('SecretsModule over Secrets Manager (moto)', () => {
     expect(secrets.states().map((s) => s.secretId)).not.toContain(`${app}/test/clients/globex`);
     await expect(secrets.forTenant('globex')).rejects.toThrow(/globex/);
     await expect(secrets.forTenant('../admin')).rejects.toBeInstanceOf(InvalidTenantIdError);
+  });
+
+  it('falls back to the environment after AWS, reports it as degraded, and audits loads without values', async () => {
+    const inAws = unique('db');
+    const onlyInEnv = unique('db');
+    await create(inAws, { username: 'app', password: 'aws-password-01' });
+    const audit: AuditEvent[] = [];
+    const booted = await bootWith(
+      { db: defineSecret(onlyInEnv, { schema: DbCredentials }) },
+      awsOptions({
+        sources: ['aws', 'env'],
+        // `env.env` is the environment to read (process.env by default); no variable is set here.
+        env: { mapping: { [onlyInEnv]: 'DB_SECRET_JSON' }, env: { DB_SECRET_JSON: JSON.stringify({ username: 'dev', password: 'env-password-001' }) } },
+        audit: { record: (e) => audit.push(e) },
+      }),
+    );
+    moduleRef = booted.moduleRef;
+    const fromAws = await moduleRef.get(SecretsService).get(defineSecret(inAws, { schema: DbCredentials }));
+    expect(fromAws.password).toBe('aws-password-01');
+    expect(booted.repo.db.get().password).toBe('env-password-001');
+    expect(booted.repo.db.state()).toMatchObject({ state: 'fallback', source: 'env' });
+    expect(booted.health.isHealthy().secrets).toMatchObject({ status: 'up', state: 'degraded', degraded: [onlyInEnv] });
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'load', secretId: onlyInEnv, source: 'env', outcome: 'success' }),
+        expect.objectContaining({ type: 'load', secretId: inAws, source: 'aws', outcome: 'success' }),
+      ]),
+    );
+    expect(JSON.stringify(audit)).not.toMatch(/aws-password-01|env-password-001/);
   });
 
   it('destroys the clients it created on shutdown', async () => {
