@@ -11,6 +11,10 @@ const pkg = resolve(__dirname, '..');
 
 const APP = (imports: string) => `${imports}
 const def = defineSecret('app/api-key', { key: 'apiKey' });
+class ApiKey {}
+IsString()(ApiKey.prototype, 'apiKey');
+MinLength(8)(ApiKey.prototype, 'apiKey');
+const typed = defineSecret('app/api-key', { schema: ApiKey });
 class AppModule {}
 Module({
   imports: [SecretsModule.forRoot({ sources: [new MemorySource({ secrets: { 'app/api-key': { apiKey: 'built-key-1' } } })], logger: false }), SecretsModule.forFeature(def)],
@@ -18,15 +22,17 @@ Module({
 const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
 const handle = app.get(getSecretToken(def));
 const viaService = await app.get(SecretsService).get(def);
+const instance = await app.get(SecretsService).get(typed);
 await app.close();
 const loaded = typeof require === 'function' ? Object.keys(require.cache).filter((p) => /node_modules[\\\\/](@nestjs[\\\\/](terminus|config|typeorm)|typeorm|ioredis)[\\\\/]/.test(p)) : [];
-console.log(JSON.stringify({ value: handle.get(), viaService, state: handle.state().state, optionalPeersLoaded: loaded }));
+console.log(JSON.stringify({ value: handle.get(), viaService, typed: instance instanceof ApiKey && instance.apiKey, state: handle.state().state, optionalPeersLoaded: loaded }));
 `;
 
 const ESM = APP(`import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MemorySource } from '@keyturn/core';
+import { IsString, MinLength } from 'class-validator';
 import { SecretsModule, SecretsService, defineSecret, getSecretToken } from '@keyturn/nestjs';
 const require = undefined;`);
 
@@ -35,6 +41,7 @@ ${APP(`require('reflect-metadata');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { MemorySource } = require('@keyturn/core');
+const { IsString, MinLength } = require('class-validator');
 const { SecretsModule, SecretsService, defineSecret, getSecretToken } = require('@keyturn/nestjs');`)}
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
@@ -61,6 +68,6 @@ describe('built @keyturn/nestjs', () => {
     writeFileSync(join(dir, file), source);
     const { stdout } = await run(process.execPath, [join(dir, file)], { cwd: dir, timeout: 60_000 });
     const result = JSON.parse(stdout.trim().split('\n').pop() as string);
-    expect(result).toEqual({ value: 'built-key-1', viaService: 'built-key-1', state: 'fresh', optionalPeersLoaded: [] });
+    expect(result).toEqual({ value: 'built-key-1', viaService: 'built-key-1', typed: 'built-key-1', state: 'fresh', optionalPeersLoaded: [] });
   });
 });

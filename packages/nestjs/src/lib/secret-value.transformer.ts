@@ -33,7 +33,7 @@ export class SecretValueTransformer {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw secretValidationError(secretId, [{ path: prefix || '(value)', constraints: [`must be a JSON object to validate with ${schema.name}`] }]);
     }
-    const [transformer, validator] = await Promise.all([loadPeer('class-transformer'), loadPeer('class-validator')]);
+    const [transformer, validator] = await loadClassTools();
     const plainToInstance = transformer.plainToInstance as (cls: SecretClassSchema, plain: unknown) => object;
     const validate = validator.validate as (obj: object, opts: object) => Promise<ClassValidationError[]>;
     const instance = plainToInstance(schema, input);
@@ -119,11 +119,20 @@ function redactPrinting(value: unknown, secretId: string): unknown {
   return value;
 }
 
-async function loadPeer(name: 'class-validator' | 'class-transformer'): Promise<Record<string, unknown>> {
+const PEER_HINT = 'validating secrets with a class needs class-validator and class-transformer: npm install class-validator class-transformer';
+
+/** Optional peers, imported when a class schema is first used (literal specifiers keep bundlers informed). */
+async function loadClassTools(): Promise<[Record<string, unknown>, Record<string, unknown>]> {
   try {
-    const mod = (await import(name)) as Record<string, unknown> & { default?: Record<string, unknown> };
-    return name === 'class-validator' ? (mod.validate ? mod : (mod.default ?? mod)) : mod.plainToInstance ? mod : (mod.default ?? mod);
+    const [transformer, validator] = await Promise.all([import('class-transformer'), import('class-validator')]);
+    return [interop(transformer, 'plainToInstance'), interop(validator, 'validate')];
   } catch (cause) {
-    throw new Error(`validating secrets with a class needs class-validator and class-transformer: npm install class-validator class-transformer`, { cause });
+    throw new Error(PEER_HINT, { cause });
   }
+}
+
+/** CommonJS peers imported from ES modules may come as `{ default: exports }`. */
+function interop(mod: object, member: string): Record<string, unknown> {
+  const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
+  return typeof m[member] === 'function' ? m : (m.default ?? m);
 }
