@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable, Module, type LoggerService } from '@nestjs/common';
+import { Injectable, Module, type LoggerService, type OnModuleInit } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, MinLength } from 'class-validator';
 import { firstValueFrom, take, toArray } from 'rxjs';
@@ -27,8 +27,13 @@ const dbPassword = defineSecret('app/db', { key: 'password' });
 const jwtKey = defineSecret('app/jwt', { key: 'signingKey' });
 
 @Injectable()
-class Repository {
+class Repository implements OnModuleInit {
+  usernameAtInit: string | undefined;
   constructor(@InjectSecret(dbSecret) readonly db: SecretHandle<SecretType<typeof dbSecret>>) {}
+  onModuleInit(): void {
+    // Secrets are loaded before other modules' init hooks run.
+    this.usernameAtInit = this.db.get().username;
+  }
 }
 @Module({ imports: [SecretsModule.forFeature(dbSecret)], providers: [Repository], exports: [Repository] })
 class DataModule {}
@@ -86,6 +91,7 @@ describe('SecretsModule', () => {
     const repo = moduleRef.get(Repository);
     expect(repo.db.get()).toBeInstanceOf(DbCredentials);
     expect(repo.db.get().password).toBe(GOOD.password);
+    expect(repo.usernameAtInit).toBe('app');
     expect(moduleRef.get(PasswordReader).password.get()).toBe(GOOD.password);
     expect(repo.db.state()).toMatchObject({ secretId: 'app/db', state: 'fresh', source: 'memory', required: true });
     const handle = moduleRef.get<SecretHandle<string>>(getSecretToken(jwtKey), { strict: false });
