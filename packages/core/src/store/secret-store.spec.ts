@@ -1,4 +1,6 @@
 import { SecretAccessDeniedError } from '../errors/secret-access-denied.error.js';
+import { SecretKeyMissingError } from '../errors/secret-key-missing.error.js';
+import { AwsSecretsManagerSource } from '../sources/aws-secrets-manager.source.js';
 import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
 import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
 import { SecretValidationError } from '../errors/secret-validation.error.js';
@@ -325,6 +327,31 @@ describe('SecretStore', () => {
     expect(m.apiCalls).toEqual({});
     expect(m.refreshLatencyMs.count).toBeGreaterThanOrEqual(3);
     await store.stop();
+  });
+
+  it('checks that a referenced JSON key exists in every version', async () => {
+    const { store } = setup({ c: '{"k":1}' });
+    store.register({ ref: 'c:absent' });
+    const err = await store.start().catch((e) => e);
+    expect(err).toBeInstanceOf(SecretsStartupError);
+    expect(err.failures[0].error).toBeInstanceOf(SecretKeyMissingError);
+    expect(err.message).toContain('c: SecretKeyMissingError');
+  });
+
+  it('creates an AWS source when none is given and destroys it on stop()', async () => {
+    const destroy = jest.spyOn(AwsSecretsManagerSource.prototype, 'destroy');
+    const store = new SecretStore({ metrics: { openTelemetry: false } });
+    await store.start();
+    await store.stop();
+    expect(destroy).toHaveBeenCalledTimes(1);
+    destroy.mockRestore();
+    const given = new MemorySource();
+    const spy = jest.fn();
+    (given as unknown as { destroy: () => void }).destroy = spy;
+    const other = new SecretStore({ sources: given, metrics: { openTelemetry: false } });
+    await other.start();
+    await other.stop();
+    expect(spy).not.toHaveBeenCalled();
   });
 
   it('stop() clears timers', async () => {

@@ -1,0 +1,49 @@
+import * as core from './index.js';
+
+// Pins the root entry point's runtime exports: adding is fine (update the list), renaming is not.
+it('exports exactly the public API', () => {
+  expect(Object.keys(core).sort()).toEqual([
+    'AwsSecretsManagerSource',
+    'ChainSource',
+    'DotenvSource',
+    'EnvSource',
+    'InvalidSecretReferenceError',
+    'KeyturnError',
+    'MemorySource',
+    'SECRET_STORE_DEFAULTS',
+    'SecretAccessDeniedError',
+    'SecretDecryptionError',
+    'SecretKeyMissingError',
+    'SecretKindError',
+    'SecretNotFoundError',
+    'SecretNotLoadedError',
+    'SecretParseError',
+    'SecretRequestError',
+    'SecretScheduledForDeletionError',
+    'SecretStore',
+    'SecretUnavailableError',
+    'SecretValidationError',
+    'SecretValue',
+    'SecretsStartupError',
+    'backoffDelay',
+    'classifyError',
+    'describeVersion',
+    'errorCode',
+    'formatSecretRef',
+    'isCurrentRequest',
+    'isSecretArn',
+    'isTransientError',
+    'parseSecretRef',
+    'refreshDelay',
+  ]);
+});
+
+it('every error class sets name to its class name and extends KeyturnError', () => {
+  const errors = Object.entries(core).filter(([k]) => k.endsWith('Error') && k !== 'classifyError' && k !== 'isTransientError');
+  expect(errors.length).toBeGreaterThanOrEqual(14);
+  for (const [name, Cls] of errors) {
+    const e = name === 'SecretValidationError' ? new core.SecretValidationError('s', []) : name === 'SecretsStartupError' ? new core.SecretsStartupError([]) : new (Cls as typeof core.KeyturnError)('m');
+    expect(e.name).toBe(name);
+    expect(e).toBeInstanceOf(core.KeyturnError);
+  }
+});
