@@ -29,8 +29,6 @@ const JSON_TYPE = 'application/x-amz-json-1.1';
 const ACCEPTED_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
 const TARGET_PREFIX = 'secretsmanager.';
 
-class BodyTooLarge extends Error {}
-
 /** The secret a request is about, for the log line (never a value). */
 function describeTarget(body: unknown): string {
   if (body === null || typeof body !== 'object') return '-';
@@ -118,14 +116,15 @@ export class EmulatorHttpServer {
     else if (!this.listening) await this.listen();
   }
 
-  private async readBody(req: IncomingMessage): Promise<Buffer> {
+  /** The body, or undefined as soon as it is known to exceed the limit (the rest is not read). */
+  private async readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxBody) throw new BodyTooLarge();
+    if (Number.isFinite(declared) && declared > this.maxBody) return undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > this.maxBody) throw new BodyTooLarge();
+      if (size > this.maxBody) return undefined;
       chunks.push(chunk);
     }
     return Buffer.concat(chunks);
@@ -159,11 +158,8 @@ export class EmulatorHttpServer {
         await this.admin(req, res, requestId);
         return;
       }
-      let body: Buffer;
-      try {
-        body = await this.readBody(req);
-      } catch (e) {
-        if (!(e instanceof BodyTooLarge)) throw e;
+      const body = await this.readBody(req);
+      if (body === undefined) {
         // Answer at once and close: the rest of the body is never read.
         const err = Errors.tooLarge(this.maxBody);
         outcome = ` ${err.code}`;
@@ -236,6 +232,7 @@ export class EmulatorHttpServer {
     let spec: FaultSpec;
     try {
       const raw = await this.readBody(req);
+      if (raw === undefined) throw new Error('too large');
       spec = JSON.parse(raw.toString('utf8')) as FaultSpec;
       if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('not an object');
     } catch {
