@@ -226,11 +226,11 @@ class RedisAclUserStrategy implements RotationStrategy {
   }
 
   private async login(redis: IoRedisModule, target: RedisSecret): Promise<{ ok: true; client: Redis } | { ok: false; error: unknown }> {
+    // Credentials go in an explicit AUTH (not the client options) so a refused login is an error
+    // here, not a connection that ioredis reports as ready and that fails on its first command.
     const client = new redis.Redis({
       host: target.host,
       port: target.port,
-      username: target.username,
-      password: target.password,
       tls: target.tls ? { ...this.options.tls } : undefined,
       lazyConnect: true,
       connectTimeout: this.options.connectTimeoutMs ?? 5000,
@@ -243,6 +243,8 @@ class RedisAclUserStrategy implements RotationStrategy {
     client.on('error', () => undefined);
     try {
       await client.connect();
+      if (target.password !== undefined) await client.call('AUTH', target.username, target.password);
+      else await client.call('AUTH', target.username, '');
       return { ok: true, client };
     } catch (e) {
       client.disconnect();
