@@ -311,6 +311,13 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
       expect(names(out.SecretList)).toEqual([`${prefix}/app/one`]);
     });
 
+    it('the all filter matches words of any attribute, ignoring case', async () => {
+      const out = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }, { Key: 'all', Values: ['PAYMENTS'] }] }));
+      expect(names(out.SecretList)).toEqual([`${prefix}/app/one`]);
+      const team = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }, { Key: 'all', Values: ['core'] }] }));
+      expect(names(team.SecretList)).toEqual([`${prefix}/other/three`]);
+    });
+
     it('entries carry SecretVersionsToStages', async () => {
       const out = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`${prefix}/app/one`] }] }));
       expect(Object.values(out.SecretList?.[0]?.SecretVersionsToStages ?? {})).toEqual([['AWSCURRENT']]);

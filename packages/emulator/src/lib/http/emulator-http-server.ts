@@ -51,6 +51,7 @@ export class EmulatorHttpServer {
   private listening = false;
   private stopped = false;
   private boundPort = 0;
+  private transition: Promise<void> = Promise.resolve();
   private readonly maxBody: number;
 
   constructor(private readonly options: EmulatorHttpServerOptions) {
@@ -106,14 +107,23 @@ export class EmulatorHttpServer {
 
   async close(): Promise<void> {
     this.stopped = true;
+    await this.transition.catch(() => undefined);
     await this.unlisten();
   }
 
-  /** Whole-endpoint outage: close the listener, and re-open it on the same port when cleared. */
-  async setOutage(outage: boolean): Promise<void> {
-    if (this.stopped) return;
-    if (outage) await this.unlisten();
-    else if (!this.listening) await this.listen();
+  /**
+   * Whole-endpoint outage: close the listener, and re-open it on the same port when cleared.
+   * Transitions run one after the other so a quick set/clear cannot interleave.
+   */
+  setOutage(outage: boolean): Promise<void> {
+    this.transition = this.transition
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.stopped) return;
+        if (outage) await this.unlisten();
+        else if (!this.listening) await this.listen();
+      });
+    return this.transition;
   }
 
   /** The body, or undefined as soon as it is known to exceed the limit (the rest is not read). */
