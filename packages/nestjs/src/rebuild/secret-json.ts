@@ -7,7 +7,7 @@ export function secretObject(value: unknown, secretId: string, service: string):
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      throw new InvalidConnectionSecretError(secretId, service, 'the value is not JSON', [], error instanceof Error ? error.name : undefined);
+      throw new InvalidConnectionSecretError(secretId, service, `the value is not JSON (${error instanceof Error ? error.name : 'parse error'})`);
     }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

@@ -1,3 +1,5 @@
+import { KeyturnError } from '@keyturn/core';
+
 /** What {@link CredentialsRejectedError} reports. */
 export interface CredentialsRejectedErrorOptions {
   /** The secret the credentials came from. */
@@ -10,7 +12,7 @@ export interface CredentialsRejectedErrorOptions {
   elapsedMs: number;
   /** Server error code, e.g. SQLSTATE `28P01` or `WRONGPASS`. */
   code?: string;
-  /** The last authentication error from the server. */
+  /** The last authentication error from the server (never one that carries the password). */
   cause?: unknown;
 }
 
@@ -19,23 +21,24 @@ export interface CredentialsRejectedErrorOptions {
  * be tried (AWSCURRENT, a forced refresh of it, and AWSPENDING) for the whole retry budget.
  * The message names the secret and the user, never the password.
  */
-export class CredentialsRejectedError extends Error {
-  override name = this.constructor.name;
-  readonly secretId: string;
+export class CredentialsRejectedError extends KeyturnError {
+  /** The user name the server rejected. */
   readonly username?: string;
-  readonly code?: string;
 
   constructor(options: CredentialsRejectedErrorOptions) {
     const who = options.username === undefined ? '' : ` (user "${options.username}")`;
     super(
       `${options.service} rejected the credentials from secret "${options.secretId}"${who} for ${options.elapsedMs} ms` +
-        `${options.code ? ` (${options.code})` : ''}: neither AWSCURRENT, a forced refresh of it, nor AWSPENDING authenticates. ` +
-        `Check that the secret's value matches the server (a rotation that failed after setSecret leaves them apart; ` +
-        `see ListSecretVersionIds and the rotation function's logs), and that the caller may call secretsmanager:GetSecretValue.`,
-      options.cause === undefined ? undefined : { cause: options.cause },
+        `${options.code ? ` (${options.code})` : ''}: neither AWSCURRENT, a forced refresh of it, nor AWSPENDING authenticates.`,
+      {
+        secretId: options.secretId,
+        code: options.code,
+        cause: options.cause,
+        hint:
+          `check that the secret's value matches the ${options.service} user (a rotation that failed after setSecret leaves them apart: ` +
+          `see ListSecretVersionIds and the rotation function's logs) and that the caller may call secretsmanager:GetSecretValue`,
+      },
     );
-    this.secretId = options.secretId;
     this.username = options.username;
-    this.code = options.code;
   }
 }
