@@ -178,7 +178,11 @@ describe('SecretStore', () => {
 
   it('a foreign error thrown by a hook is reported without its message', async () => {
     const { store, memory } = setup({ s: 'ok' }, { ttlMs: 1000 });
-    const e = store.register({ ref: 's', validate: (v) => { if (v.text() !== 'ok') throw new RangeError(`bad value ${v.text()}`); } });
+    const e = store.register({ ref: 's', validate: (v) => {
+        if (v.text() !== 'ok') throw new RangeError(`bad value ${v.text()}`);
+        return v;
+      },
+    });
     await store.start();
     memory.put('s', 'CANARY-123');
     await advance(1000);
@@ -362,5 +366,31 @@ describe('SecretStore', () => {
     await advance(10_000);
     expect(source.calls).toHaveLength(1);
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('SecretStore: a first version that fails validation', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('is not validated again on retries, and a new good version loads', async () => {
+    const memory = new MemorySource({ secrets: { s: 'bad' } });
+    const validate = jest.fn((v: SecretValue) => {
+      if (v.text() !== 'good') throw new SecretValidationError('s', [{ path: '', constraints: ['equals'] }]);
+      return v;
+    });
+    const store = new SecretStore({ sources: memory, random: () => 0.5, metrics: { openTelemetry: false } });
+    const e = store.register({ ref: 's', required: false, validate });
+    await store.start();
+    expect(e.state()).toMatchObject({ state: 'failed', rejectedVersionId: expect.any(String), lastErrorCode: 'ValidationFailed' });
+    await jest.advanceTimersByTimeAsync(1000 + 2000 + 4000);
+    expect(memory.calls).toBeGreaterThanOrEqual(4);
+    expect(validate).toHaveBeenCalledTimes(1);
+    memory.put('s', 'good');
+    await jest.advanceTimersByTimeAsync(8000);
+    expect(e.get().text()).toBe('good');
+    expect(validate).toHaveBeenCalledTimes(2);
+    expect(e.state().rejectedVersionId).toBeUndefined();
+    await store.stop();
   });
 });

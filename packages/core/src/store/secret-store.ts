@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { classifyError } from '../errors/classify-error.js';
 import { KeyturnError } from '../errors/keyturn.error.js';
 import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
@@ -279,10 +280,11 @@ export class SecretStore {
     return (value: SecretValue) => {
       if (key !== undefined) value.field(key);
       if (!validate && !transform) return value as unknown as T;
-      const finish = (validated: T | void): T | Promise<T> => (transform ? transform(value) : validated === undefined ? (value as unknown as T) : validated);
+      // A validator written in plain JavaScript may return nothing: serve the SecretValue then.
+      const finish = (validated: T | undefined): T | Promise<T> => (transform ? transform(value) : validated === undefined ? (value as unknown as T) : validated);
       if (!validate) return finish(undefined);
       const out = validate(value);
-      return isPromise<T | void>(out) ? out.then(finish) : finish(out);
+      return isPromise<T>(out) ? out.then(finish) : finish(out);
     };
   }
 
@@ -350,7 +352,10 @@ export class SecretStore {
     const source = this.#getSource();
     const timeout = this.#options.fetchTimeoutMs ?? SECRET_STORE_DEFAULTS.fetchTimeoutMs;
     try {
-      const results = await source.fetch(requests, { signal: AbortSignal.timeout(timeout) });
+      const signal = AbortSignal.timeout(timeout);
+      // One signal is shared by every SDK call of this fetch; each call adds an abort listener.
+      setMaxListeners(requests.length + 16, signal);
+      const results = await source.fetch(requests, { signal });
       if (results.length !== requests.length) throw new Error(`source ${source.name} answered ${results.length} of ${requests.length} requests`);
       return results;
     } catch (err) {
@@ -406,10 +411,15 @@ export class SecretStore {
       this.#audit({ type: 'refresh', secretId: id, versionId: value.versionId, stage, source: value.source, outcome: 'unchanged', latencyMs });
       return;
     }
-    if (previous && r.rejectedVersionId === value.versionId) {
-      // Still the version we rejected: keep the last good value, do not re-run the hook.
-      this.#succeeded(r, now, okStatus, false);
+    if (r.rejectedVersionId === value.versionId) {
+      // Still the version we rejected: do not re-run the hook. With a last good value, keep serving
+      // it; without one, stay failed and keep retrying until a new version appears.
       this.#audit({ type: 'refresh', secretId: id, versionId: value.versionId, stage, source: value.source, outcome: 'unchanged', latencyMs });
+      if (previous) this.#succeeded(r, now, okStatus, false);
+      else {
+        r.failures++;
+        this.#scheduleRetry(r);
+      }
       return;
     }
     const bindings = [...r.bindings];
@@ -420,6 +430,8 @@ export class SecretStore {
       const error = this.#hookError(r, failed.reason);
       this.#metrics.error(error.code ?? error.name, id);
       if (!previous || r.status === 'pending') {
+        r.rejectedVersionId = value.versionId;
+        r.rejectionReason = error.message;
         r.lastError = error;
         r.lastFetchFailed = true;
         r.failures++;

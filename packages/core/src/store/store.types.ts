@@ -47,10 +47,12 @@ export interface SecretDefinitionInput<T = SecretValue> {
    */
   ttlMs?: number;
   /**
-   * Runs once per new version; throwing rejects the version (the last good value stays).
-   * Its return value, when not undefined and no `transform` is given, is what `get()` returns.
+   * Runs once per new version; throwing (or rejecting) rejects the version and the last good value
+   * stays. Without `transform`, what it returns is what `get()` returns (return the SecretValue
+   * itself to only check it).
+   * @example validate: (v) => { if (!v.hasField('password')) throw new SecretValidationError(v.secretId, [{ path: 'password', constraints: ['isDefined'] }]); return v; }
    */
-  validate?: (value: SecretValue) => T | void | Promise<T | void>;
+  validate?: (value: SecretValue) => T | Promise<T>;
   /** Maps each new version to what `get()` returns (after `validate`). */
   transform?: (value: SecretValue) => T | Promise<T>;
 }
