@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const PACKAGE_DIR = resolve(__dirname, '..');
@@ -14,12 +14,36 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** The bin runs the compiled CLI: build the package when dist is missing or older than src. */
+const fresh = (): boolean => {
+  const built = [join(PACKAGE_DIR, 'dist', 'cjs', 'cli.js'), join(PACKAGE_DIR, 'dist', 'esm', 'package.json')];
+  const src = newestMtime(join(PACKAGE_DIR, 'src'));
+  return built.every((f) => existsSync(f) && statSync(f).mtimeMs >= src);
+};
+
+/**
+ * The bin runs the compiled CLI: build the package when dist is missing or older than src.
+ * Test files run in parallel workers, so the build is guarded by a lock directory.
+ */
 export function ensureBuilt(): void {
-  const cli = join(PACKAGE_DIR, 'dist', 'cjs', 'cli.js');
-  if (existsSync(cli) && statSync(cli).mtimeMs >= newestMtime(join(PACKAGE_DIR, 'src'))) return;
-  const r = spawnSync(process.execPath, [resolve(PACKAGE_DIR, '../../tools/build-package.mjs')], { cwd: PACKAGE_DIR, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+  if (fresh()) return;
+  const lock = join(PACKAGE_DIR, '.build-lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const r = spawnSync(process.execPath, [resolve(PACKAGE_DIR, '../../tools/build-package.mjs')], { cwd: PACKAGE_DIR, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+  } finally {
+    rmdirSync(lock);
+  }
 }
 
 export interface BinProcess {

@@ -184,6 +184,24 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
     expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPENDING' }))).SecretString).toBe('p');
   });
 
+  it(`PutSecretValue with VersionStages [AWSCURRENT, BLUE] moves both labels and AWSPREVIOUS follows${isMoto ? ' (moto 5.2 also leaves BLUE on its old version)' : ''}`, async () => {
+    const name = unique('stagesput');
+    const v1 = (await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }))).VersionId!;
+    const v2 = (await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: tok(2), VersionStages: ['BLUE'] }))).VersionId!;
+    const v3 = (await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v3', ClientRequestToken: tok(3), VersionStages: ['AWSCURRENT', 'BLUE'] }))).VersionId!;
+    const d = await client.send(new DescribeSecretCommand({ SecretId: name }));
+    expect(Object.fromEntries(Object.entries(d.VersionIdsToStages ?? {}).map(([k, v]) => [k, [...v].sort()]))).toEqual({
+      [v1]: ['AWSPREVIOUS'],
+      [v3]: ['AWSCURRENT', 'BLUE'],
+      ...(isMoto ? { [v2]: ['BLUE'] } : {}),
+    });
+  });
+
+  it('ListSecretVersionIds and DescribeSecret of an unknown secret are ResourceNotFoundException', async () => {
+    expect((await failure(client.send(new ListSecretVersionIdsCommand({ SecretId: unique('none') })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(client.send(new DescribeSecretCommand({ SecretId: unique('none') })))).name).toBe('ResourceNotFoundException');
+  });
+
   it('PutSecretValue with a 31-character ClientRequestToken is InvalidParameterException', async () => {
     const name = unique('shorttoken');
     await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }));
