@@ -71,6 +71,9 @@ it('reads the network code back from an SDK error wrapper (no HTTP response)', (
   const wrapped = Object.assign(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'), { $metadata: { attempts: 1 } });
   expect(isTransientError(wrapped)).toBe(true);
   expect(classifyError(wrapped, { secretId: 's' }).code).toBe('ECONNREFUSED');
-  const other = Object.assign(new Error('AWS SDK error wrapper for Error: nope'), { $metadata: { attempts: 1 } });
-  expect(isTransientError(other)).toBe(false);
+  const hangUp = Object.assign(new Error('AWS SDK error wrapper for Error: socket hang up'), { $metadata: { attempts: 1 } });
+  expect(classifyError(hangUp, { secretId: 's' })).toMatchObject({ code: 'NetworkError', transient: true });
+  const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', $metadata: { attempts: 1 } });
+  expect(isTransientError(credentials)).toBe(false);
+  expect(classifyError(credentials, { secretId: 's' }).message).toContain('Check the credentials');
 });

@@ -76,7 +76,8 @@ function wrappedNetworkCode(e: ErrorLike): string | undefined {
   if (!e.$metadata || e.$metadata.httpStatusCode !== undefined || typeof e.message !== 'string') return undefined;
   if (!e.message.startsWith('AWS SDK error wrapper')) return undefined;
   const m = /\b(E[A-Z_]{3,}|UND_ERR_[A-Z_]+)\b/.exec(e.message);
-  return m && NETWORK_CODES.has(m[1]) ? m[1] : undefined;
+  // No HTTP response at all (a socket hang-up, a timeout): a network failure whatever its wording.
+  return m && NETWORK_CODES.has(m[1]) ? m[1] : 'NetworkError';
 }
 
 function httpStatus(e: ErrorLike): number | undefined {
