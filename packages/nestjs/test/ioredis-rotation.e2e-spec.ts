@@ -3,7 +3,8 @@ import { startMoto, startRedis, testClientConfig, type MotoServer, type RedisSer
 import { inspect } from 'node:util';
 import { createRotatingRedis, type RotatingRedis } from '../src/ioredis/index.js';
 import { CredentialsRejectedError } from '../src/rebuild/index.js';
-import { report, SdkCredentialsSource, SecretRotation, sleep, startLoad, whileLoadRuns } from './rotation-support.js';
+import type { SecretStore } from '@keyturn/core';
+import { report, SdkCredentialsSource, SecretRotation, sleep, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 
 const WORKERS = 8;
 
@@ -22,6 +23,7 @@ describe('ioredis client over a rotating Redis ACL secret', () => {
   let moto: MotoServer;
   let sm: SecretsManagerClient;
   const clients: RotatingRedis[] = [];
+  const stores: SecretStore[] = [];
 
   beforeAll(async () => {
     [redis, moto] = await Promise.all([startRedis(), startMoto()]);
@@ -30,6 +32,7 @@ describe('ioredis client over a rotating Redis ACL secret', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(stores.map((s) => s.stop()));
     sm?.destroy();
     await Promise.all([redis?.stop(), moto?.stop()]);
   });
@@ -39,7 +42,8 @@ describe('ioredis client over a rotating Redis ACL secret', () => {
     const rotation = new SecretRotation(sm, 'cache/app');
     const secret = { host: redis.host, port: redis.port, username: 'app', password: 'r-one' };
     await rotation.create(secret);
-    const source = await new SdkCredentialsSource(sm, 'cache/app').load();
+    const { store, source } = await storeCredentials(sm, 'cache/app');
+    stores.push(store);
     const logger = new MemoryLogger();
     const rotating = await createRotatingRedis(source, { logger });
     clients.push(rotating);

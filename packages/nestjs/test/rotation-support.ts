@@ -10,7 +10,15 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
-import type { CredentialsSource, CredentialsVersion } from '../src/rebuild/index.js';
+import { AwsSecretsManagerSource, SecretStore } from '@keyturn/core';
+import { credentialsFromSecretStore, type CredentialsSource, type CredentialsVersion } from '../src/rebuild/index.js';
+
+/** The real stack: a core SecretStore reading Secrets Manager through the SDK, adapted for connections. */
+export async function storeCredentials(client: SecretsManagerClient, secretId: string): Promise<{ store: SecretStore; source: CredentialsSource<string> }> {
+  const store = new SecretStore({ sources: [new AwsSecretsManagerSource({ client, batch: 'never' })], logger: { log() {}, warn() {}, error() {} } });
+  const source = await credentialsFromSecretStore(store, secretId);
+  return { store, source };
+}
 
 /**
  * AWSCURRENT cached in memory; `refresh()` re-reads it (force), `pending()` reads AWSPENDING.

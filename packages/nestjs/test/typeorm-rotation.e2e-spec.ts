@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CredentialsRejectedError } from '../src/rebuild/index.js';
 import { typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
-import { report, SdkCredentialsSource, SecretRotation, sleep, startLoad, whileLoadRuns } from './rotation-support.js';
+import type { SecretStore } from '@keyturn/core';
+import { report, SdkCredentialsSource, SecretRotation, sleep, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 
 const WORKERS = 8;
 
@@ -23,6 +24,7 @@ describe('TypeORM data source over a rotating PostgreSQL secret', () => {
   let moto: MotoServer;
   let sm: SecretsManagerClient;
   const dataSources: DataSource[] = [];
+  const stores: SecretStore[] = [];
 
   beforeAll(async () => {
     [pg, moto] = await Promise.all([startPostgres(), startMoto()]);
@@ -31,12 +33,15 @@ describe('TypeORM data source over a rotating PostgreSQL secret', () => {
 
   afterAll(async () => {
     await Promise.all(dataSources.filter((d) => d.isInitialized).map((d) => d.destroy()));
+    await Promise.all(stores.map((s) => s.stop()));
     sm?.destroy();
     await Promise.all([pg?.stop(), moto?.stop()]);
   });
 
+  /** The real stack: core SecretStore over the SDK, adapted with credentialsFromSecretStore. */
   async function dataSourceFor(secretId: string, applicationName: string, logger: MemoryLogger, budgetMs = 30_000) {
-    const source = await new SdkCredentialsSource(sm, secretId).load();
+    const { store, source } = await storeCredentials(sm, secretId);
+    stores.push(store);
     const options = await typeOrmOptionsFromSecret(
       source,
       { applicationName, extra: { idleTimeoutMillis: 150, max: 10, maxUses: 100 } },
@@ -79,7 +84,7 @@ describe('TypeORM data source over a rotating PostgreSQL secret', () => {
     expect(stats.issued).toBeGreaterThan(400);
     // The pending path was really exercised: new connections were rejected, then AWSPENDING authenticated.
     expect(pickedUpAt).toBeDefined();
-    expect(source.current().versionId).toBe(token);
+    expect(source.current()).toMatchObject({ versionId: token, stage: 'AWSCURRENT' });
     expect(await appConnections('kt-single')).not.toHaveLength(0);
   });
 
