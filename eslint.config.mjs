@@ -1,6 +1,7 @@
 // Lint: TypeScript rules, Nx module boundaries (tags in each package.json under "nx"), and
 // import-cycle / undeclared-dependency guards.
 import nx from '@nx/eslint-plugin';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
@@ -11,7 +12,7 @@ export default [
     files: ['**/*.ts'],
     plugins: { '@nx': nx, 'import-x': importX },
     languageOptions: { parser: tseslint.parser },
-    settings: { 'import-x/resolver': { node: true } },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
