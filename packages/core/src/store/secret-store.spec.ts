@@ -300,6 +300,18 @@ describe('SecretStore', () => {
     await store.stop();
   });
 
+  it('secrets registered after start() load in the background, together', async () => {
+    const { store, source } = setup({ a: 'A', b: 'B', c: 'C' });
+    store.register({ ref: 'a' });
+    await store.start();
+    const b = store.register({ ref: 'b' });
+    const c = store.register({ ref: 'c' });
+    await advance(0);
+    expect(source.calls.map((call) => call.map((r) => r.secretId))).toEqual([['a'], ['b', 'c']]);
+    expect([b.get().text(), c.get().text()]).toEqual(['B', 'C']);
+    await store.stop();
+  });
+
   it('evict drops the cache entry', async () => {
     const { store } = setup({ s: 'v' });
     const e = await store.load({ ref: 's' });
