@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@keyturn/testing';
-import { ensureBuilt, PACKAGE_DIR, startBin, type BinProcess } from './bin';
+import { freePort, motoDir } from '@keyturn/testing';
+import { ensureBuilt, startBin, type BinProcess } from './bin';
 
 const run = promisify(execFile);
-const MODELS = resolve(PACKAGE_DIR, '../../../shared/tools/moto/aws-models');
 
 describe('the bin driven by the AWS CLI', () => {
   let dir: string;
@@ -19,7 +18,8 @@ describe('the bin driven by the AWS CLI', () => {
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '1',
-    AWS_DATA_PATH: MODELS,
+    // A newer Secrets Manager model, for CLIs that predate batch-get-secret-value.
+    AWS_DATA_PATH: join(motoDir(), 'aws-models'),
     AWS_PROFILE: undefined,
     AWS_ENDPOINT_URL: undefined,
   };
