@@ -20,7 +20,7 @@ export async function failure(p: Promise<unknown>): Promise<Error & { $metadata?
 export async function raw(
   endpoint: string,
   target: string | undefined,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> | undefined; text: string }> {
   const res = await fetch(`${endpoint}/`, {

@@ -141,8 +141,9 @@ describe('fuzz: random bodies at every operation', () => {
         default: return { [pick(MEMBERS)]: value(depth + 1) };
       }
     };
-    const body = (): string => {
+    const body = (): string | Uint8Array => {
       const r = rnd();
+      if (r < 0.03) return Uint8Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256));
       if (r < 0.05) return '{"broken": ';
       if (r < 0.08) return String(value());
       const o: Record<string, unknown> = {};
@@ -158,7 +159,11 @@ describe('fuzz: random bodies at every operation', () => {
     let before: unknown;
     try {
       for (let i = 0; i < REQUESTS; i += 25) {
-        const batch = Array.from({ length: Math.min(25, REQUESTS - i) }, () => raw(emulator.endpoint, pick(OPERATIONS), body()));
+        const batch = Array.from({ length: Math.min(25, REQUESTS - i) }, () => {
+          const target = rnd() < 0.02 ? pick(['Nope', 'getSecretValue', '']) : pick(OPERATIONS);
+          const headers: Record<string, string> = rnd() < 0.02 ? { 'Content-Type': pick(['text/plain', 'application/xml', '']) } : {};
+          return raw(emulator.endpoint, target, body(), headers);
+        });
         for (const res of await Promise.all(batch)) {
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
