@@ -67,7 +67,6 @@ export async function startPostgres(): Promise<PostgresServer> {
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
   const host = '127.0.0.1';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require('pg') as typeof import('pg');
   const adminConfig = () => ({ host, port, user: superuser, password: superuserPassword, database: 'postgres' });
   const sql = async (text: string, params?: unknown[]) => {

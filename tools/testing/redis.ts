@@ -35,7 +35,6 @@ export async function startRedis(): Promise<RedisServer> {
   child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
   child.on('error', (e) => (stderr += String(e)));
   const host = '127.0.0.1';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Redis } = require('ioredis') as typeof import('ioredis');
   const command = async (...args: (string | number)[]) => {
     const r = new Redis({ host, port, username: adminUser, password: adminPassword, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
