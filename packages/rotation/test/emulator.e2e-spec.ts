@@ -1,0 +1,215 @@
+import {
+  CancelRotateSecretCommand,
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { startEmulator, type EmulatorServer } from '@keyturn/emulator';
+import { createRotationHandler, postgresSingleUser, redisAclUser, RotationGuardError } from '@keyturn/rotation';
+import { startPostgres, startRedis, testClientConfig, waitFor, type PostgresServer, type RedisServer } from '@keyturn/testing';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { failure, printable, recordingLogger, secretJson, stages } from './support/rotation-driver';
+
+const lambda = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+const LONG = { AutomaticallyAfterDays: 1000 }; // far beyond the test, even with the sped-up clock
+
+describe('rotation handlers driven by the emulator RotateSecret', () => {
+  let emulator: EmulatorServer;
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  let client: SecretsManagerClient;
+  const logger = recordingLogger();
+  const seen = new Set<string>();
+  const envBefore = { ...process.env };
+  const consoleLines: string[] = [];
+  const errors: unknown[] = [];
+
+  const pgWorks = async (user: string, password: string) => {
+    const c = new Client({ host: pg.host, port: pg.port, user, password, database: 'postgres' });
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
+  const redisWorks = async (user: string, password: string) => {
+    const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null });
+    r.on('error', () => undefined);
+    try {
+      await r.connect();
+      await r.call('AUTH', user, password);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      r.disconnect();
+    }
+  };
+  const remember = async (secretId: string, key = 'password') => {
+    for (const VersionStage of ['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']) {
+      const v = await secretJson(client, secretId, { VersionStage }).catch(() => undefined);
+      if (typeof v?.[key] === 'string') seen.add(v[key]);
+    }
+  };
+
+  beforeAll(async () => {
+    [emulator, pg, redis] = await Promise.all([startEmulator({ rotationTimeScale: 86_400, logger: false }), startPostgres(), startRedis()]);
+    client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
+    emulator.registerRotationHandler(lambda('pg-single'), createRotationHandler(postgresSingleUser(), { client, logger }));
+    emulator.registerRotationHandler(lambda('redis-acl'), createRotationHandler(redisAclUser(), { client, logger }));
+    emulator.registerRotationHandler(lambda('redis-acl-probe'), createRotationHandler(redisAclUser({ testCommand: ['GET', 'probe:health'] }), { client, logger }));
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    process.env = envBefore;
+    client?.destroy();
+    await Promise.all([emulator?.stop(), pg?.stop(), redis?.stop()]);
+  });
+
+  it('RotateSecret rotates a local PostgreSQL password through postgresSingleUser', async () => {
+    const initial = `pg-initial-${Date.now()}`;
+    seen.add(initial);
+    await pg.sql(`CREATE USER emu_app WITH LOGIN PASSWORD '${initial}'`);
+    await client.send(
+      new CreateSecretCommand({ Name: 'emu/db', SecretString: JSON.stringify({ engine: 'postgres', host: pg.host, port: pg.port, username: 'emu_app', password: initial, ssl: false }) }),
+    );
+    const { VersionId } = await client.send(new RotateSecretCommand({ SecretId: 'emu/db', RotationLambdaARN: lambda('pg-single'), RotationRules: LONG }));
+    const outcome = await emulator.waitForRotation('emu/db', { timeoutMs: 20_000 });
+    expect(outcome).toMatchObject({ status: 'succeeded', versionId: VersionId, completedSteps: ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] });
+    await remember('emu/db');
+    const current = await secretJson(client, 'emu/db');
+    expect(current.password).not.toBe(initial);
+    expect(await pgWorks('emu_app', current.password)).toBe(true);
+    expect(await pgWorks('emu_app', initial)).toBe(false);
+    expect((await stages(client, 'emu/db'))[VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']));
+  });
+
+  it('RotateSecret rotates a local Redis ACL password; old and new both log in until the next rotation', async () => {
+    const adminPassword = `emu-admin-${Date.now()}`;
+    const initial = `redis-initial-${Date.now()}`;
+    seen.add(adminPassword).add(initial);
+    await redis.command('ACL', 'SETUSER', 'emu_admin', 'on', `>${adminPassword}`, '+acl', '+@connection');
+    await redis.command('ACL', 'SETUSER', 'emu_cache', 'on', `>${initial}`, '~emu:*', '+@read', '+@write', '+@connection');
+    await client.send(new CreateSecretCommand({ Name: 'emu/redis-admin', SecretString: JSON.stringify({ username: 'emu_admin', password: adminPassword }) }));
+    await client.send(
+      new CreateSecretCommand({ Name: 'emu/cache', SecretString: JSON.stringify({ host: redis.host, port: redis.port, username: 'emu_cache', password: initial, adminArn: 'emu/redis-admin' }) }),
+    );
+    await client.send(new RotateSecretCommand({ SecretId: 'emu/cache', RotationLambdaARN: lambda('redis-acl'), RotationRules: LONG }));
+    expect((await emulator.waitForRotation('emu/cache', { timeoutMs: 20_000 })).status).toBe('succeeded');
+    const first = await secretJson(client, 'emu/cache');
+    seen.add(first.password);
+    expect(await redisWorks('emu_cache', first.password)).toBe(true);
+    expect(await redisWorks('emu_cache', initial)).toBe(true);
+
+    await client.send(new RotateSecretCommand({ SecretId: 'emu/cache' }));
+    expect((await emulator.waitForRotation('emu/cache', { timeoutMs: 20_000 })).status).toBe('succeeded');
+    const second = await secretJson(client, 'emu/cache');
+    seen.add(second.password);
+    expect(await redisWorks('emu_cache', second.password)).toBe(true);
+    expect(await redisWorks('emu_cache', first.password)).toBe(true);
+    expect(await redisWorks('emu_cache', initial)).toBe(false);
+  });
+
+  it('a failed rotation keeps AWSCURRENT working, RotateSecret is refused while it is unfinished, CancelRotateSecret disables the steps, and a later rotation completes', async () => {
+    const adminPassword = `probe-admin-${Date.now()}`;
+    const initial = `probe-initial-${Date.now()}`;
+    seen.add(adminPassword).add(initial);
+    await redis.command('ACL', 'SETUSER', 'probe_admin', 'on', `>${adminPassword}`, '+acl', '+@connection');
+    await redis.command('ACL', 'SETUSER', 'probe', 'on', `>${initial}`, '~probe:*', '+@connection', '+set');
+    await client.send(new CreateSecretCommand({ Name: 'emu/probe-admin', SecretString: JSON.stringify({ username: 'probe_admin', password: adminPassword }) }));
+    await client.send(
+      new CreateSecretCommand({ Name: 'emu/probe', SecretString: JSON.stringify({ host: redis.host, port: redis.port, username: 'probe', password: initial, adminArn: 'emu/probe-admin' }) }),
+    );
+    const { VersionId: failed } = await client.send(new RotateSecretCommand({ SecretId: 'emu/probe', RotationLambdaARN: lambda('redis-acl-probe'), RotationRules: LONG }));
+    const outcome = await emulator.waitForRotation('emu/probe', { timeoutMs: 20_000 });
+    expect(outcome).toMatchObject({ status: 'failed', failedStep: 'testSecret', completedSteps: ['createSecret', 'setSecret'] });
+    expect(outcome.error?.message).toContain('NOPERM');
+    errors.push(outcome.error);
+    await remember('emu/probe');
+    expect((await secretJson(client, 'emu/probe')).password).toBe(initial);
+    expect(await redisWorks('probe', initial)).toBe(true);
+
+    const refused = await failure(() => client.send(new RotateSecretCommand({ SecretId: 'emu/probe' })));
+    expect(refused.name).toBe('InvalidRequestException');
+
+    await client.send(new CancelRotateSecretCommand({ SecretId: 'emu/probe' }));
+    expect((await client.send(new DescribeSecretCommand({ SecretId: 'emu/probe' }))).RotationEnabled).toBe(false);
+    const handler = createRotationHandler(redisAclUser(), { client, logger });
+    const disabled = await failure(() => handler({ SecretId: 'emu/probe', ClientRequestToken: failed!, Step: 'testSecret' }));
+    expect(disabled).toBeInstanceOf(RotationGuardError);
+    expect(disabled.code).toBe('RotationDisabled');
+    errors.push(disabled);
+
+    // The operator fixes the cause and clears the unfinished version; the next rotation completes.
+    await redis.command('ACL', 'SETUSER', 'probe', '+get');
+    await client.send(new UpdateSecretVersionStageCommand({ SecretId: 'emu/probe', VersionStage: 'AWSPENDING', RemoveFromVersionId: failed }));
+    const { VersionId } = await client.send(new RotateSecretCommand({ SecretId: 'emu/probe', RotationLambdaARN: lambda('redis-acl-probe'), RotationRules: LONG }));
+    expect((await emulator.waitForRotation('emu/probe', { timeoutMs: 20_000 })).status).toBe('succeeded');
+    const current = await secretJson(client, 'emu/probe');
+    seen.add(current.password);
+    expect((await stages(client, 'emu/probe'))[VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT']));
+    expect(await redisWorks('probe', current.password)).toBe(true);
+    expect(await redisWorks('probe', initial)).toBe(true);
+  });
+
+  it('a scheduled rotation runs the random-key Lambda entry (configured by environment) on the sped-up clock', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void consoleLines.push(String(line)));
+    jest.spyOn(console, 'error').mockImplementation((line: unknown) => void consoleLines.push(String(line)));
+    Object.assign(process.env, {
+      SECRETS_MANAGER_ENDPOINT: emulator.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      KEY_NAMES: 'signingKey',
+      KEY_ENCODING: 'hex',
+      KEY_LENGTH: '64',
+    });
+    const { handler } = await import('@keyturn/rotation/lambda/random-key');
+    emulator.registerRotationHandler(lambda('random-key'), handler);
+    await client.send(new CreateSecretCommand({ Name: 'emu/jwt', SecretString: JSON.stringify({ signingKey: 'initial-signing-key', issuer: 'keyturn' }) }));
+    seen.add('initial-signing-key');
+    // One day lasts a second: the schedule keeps rotating with no further RotateSecret call.
+    await client.send(new RotateSecretCommand({ SecretId: 'emu/jwt', RotationLambdaARN: lambda('random-key'), RotationRules: { AutomaticallyAfterDays: 1 } }));
+    const versions = new Set<string>();
+    await waitFor(async () => {
+      const out = await client.send(new GetSecretValueCommand({ SecretId: 'emu/jwt' }));
+      const value = JSON.parse(out.SecretString!);
+      if (value.signingKey !== 'initial-signing-key') {
+        expect(value.signingKey).toMatch(/^[0-9a-f]{64}$/);
+        expect(value.issuer).toBe('keyturn');
+        seen.add(value.signingKey);
+        versions.add(out.VersionId!);
+      }
+      return versions.size >= 3;
+    }, 'three scheduled rotations', 20_000, 100);
+    await client.send(new CancelRotateSecretCommand({ SecretId: 'emu/jwt' }));
+    await emulator.waitForRotation('emu/jwt', { timeoutMs: 10_000 }).catch(() => undefined);
+    await remember('emu/jwt', 'signingKey');
+    expect(log).toHaveBeenCalled();
+    expect(consoleLines.join('\n')).toContain('finishSecret');
+  });
+
+  it('never puts a password or key in a log line, console output or the failed outcome (canary)', () => {
+    expect(seen.size).toBeGreaterThanOrEqual(10);
+    expect(errors).toHaveLength(2);
+    const text = [...logger.lines, ...consoleLines, ...errors.map(printable)].join('\n');
+    expect(text).toContain('setSecret');
+    for (const secret of seen) expect(text).not.toContain(secret);
+  });
+
+  it('keeps values out of printable errors too', async () => {
+    const handler = createRotationHandler(redisAclUser(), { client, logger });
+    const err = await failure(() => handler({ SecretId: 'emu/cache', ClientRequestToken: 'not-a-version-0000000000000000000000', Step: 'setSecret' }));
+    const text = printable(err);
+    expect(text).toContain('emu/cache');
+    for (const secret of seen) expect(text).not.toContain(secret);
+  });
+});
