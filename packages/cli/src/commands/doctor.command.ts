@@ -10,7 +10,7 @@ import { UsageError } from '../lib/errors/usage-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { printJson, println, renderTable } from '../lib/output.js';
 import { isJsonObject, parseJsonSafely } from '../lib/secret-json.js';
-import { loadSecretValues, parseReference } from '../lib/secret-loader.js';
+import { loadSecretValues, referenceParser } from '../lib/secret-loader.js';
 import { readSecretIds } from './iam-policy.command.js';
 
 /** One line of the doctor's report. */
@@ -98,6 +98,7 @@ Examples:
     .action(async (opts: { secrets?: string; config?: string; expectRotation?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
       const specs: DoctorSecretSpec[] = [];
+      const parseReference = await referenceParser();
       if (opts.config) {
         let text: string;
         try {

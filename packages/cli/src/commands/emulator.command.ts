@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startEmulator, type EmulatorOptions } from '@keyturn/emulator';
+import type { EmulatorOptions } from '@keyturn/emulator';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../lib/command-context.js';
 import { CliError } from '../lib/errors/cli-error.js';
@@ -76,11 +76,15 @@ Examples:
       };
       let server;
       try {
+        // Loaded on demand: the other commands do not need the emulator.
+        const { startEmulator } = await import('@keyturn/emulator');
         server = await startEmulator(options);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') throw new CliError(`Port ${opts.port} on ${opts.host} is in use: pick another with --port (0 = any free port).`, ExitCode.Unavailable, { cause: e, code });
-        throw new CliError(`The emulator could not start: ${(e as Error).message}`, ExitCode.Failed, { cause: e });
+        // A JSON parse error from the seed file may quote part of it (seed values): never echo it.
+        const message = e instanceof SyntaxError || /JSON|Unexpected token|YAML/i.test(String((e as Error).message)) ? `the seed file ${opts.seed ?? ''} could not be parsed` : (e as Error).message;
+        throw new CliError(`The emulator could not start: ${message}`, opts.seed ? ExitCode.Usage : ExitCode.Failed, { cause: e });
       }
       const info = {
         endpoint: server.endpoint,

@@ -1,5 +1,4 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsSecretsManagerSource, InvalidSecretReferenceError, parseSecretRef } from '@keyturn/core';
 import { UsageError } from './errors/usage-error.js';
 
 /** A loaded current value (text only for string secrets) or why it did not load. */
@@ -9,14 +8,17 @@ export type LoadedSecret = { ok: true; versionId: string; text?: string } | { ok
  * A reference as applications write it (@keyturn/core's `parseSecretRef`): a name, an ARN,
  * optionally followed by `:json-key[:version-stage[:version-id]]`.
  */
-export function parseReference(ref: string): { secretId: string; jsonKey?: string } {
-  try {
-    const r = parseSecretRef(ref);
-    return r.jsonKey ? { secretId: r.secretId, jsonKey: r.jsonKey } : { secretId: r.secretId };
-  } catch (e) {
-    if (e instanceof InvalidSecretReferenceError) throw new UsageError(e.message, { cause: e });
-    throw e;
-  }
+export async function referenceParser(): Promise<(ref: string) => { secretId: string; jsonKey?: string }> {
+  const { parseSecretRef, InvalidSecretReferenceError } = await import('@keyturn/core');
+  return (ref) => {
+    try {
+      const r = parseSecretRef(ref);
+      return r.jsonKey ? { secretId: r.secretId, jsonKey: r.jsonKey } : { secretId: r.secretId };
+    } catch (e) {
+      if (e instanceof InvalidSecretReferenceError) throw new UsageError(e.message, { cause: e });
+      throw e;
+    }
+  };
 }
 
 /**
@@ -25,6 +27,7 @@ export function parseReference(ref: string): { secretId: string; jsonKey?: strin
  * when batching is refused), so a passing check means the application's path works.
  */
 export async function loadSecretValues(client: SecretsManagerClient, ids: readonly string[]): Promise<Map<string, LoadedSecret>> {
+  const { AwsSecretsManagerSource } = await import('@keyturn/core');
   const source = new AwsSecretsManagerSource({ client });
   const unique = [...new Set(ids)];
   const out = new Map<string, LoadedSecret>();
