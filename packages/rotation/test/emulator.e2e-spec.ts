@@ -172,8 +172,8 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
       KEY_ENCODING: 'hex',
       KEY_LENGTH: '64',
     });
-    const { handler } = await import('@keyturn/rotation/lambda/random-key');
-    emulator.registerRotationHandler(lambda('random-key'), handler);
+    // Registered by module name, as with the emulator's --rotation-handler option.
+    emulator.registerRotationHandler(lambda('random-key'), '@keyturn/rotation/lambda/random-key');
     await client.send(new CreateSecretCommand({ Name: 'emu/jwt', SecretString: JSON.stringify({ signingKey: 'initial-signing-key', issuer: 'keyturn' }) }));
     seen.add('initial-signing-key');
     // One day lasts a second: the schedule keeps rotating with no further RotateSecret call.

@@ -242,9 +242,9 @@ class RedisAclUserStrategy implements RotationStrategy {
     });
     client.on('error', () => undefined);
     try {
+      if (target.password === undefined) throw new Error(`the secret has no password for "${target.username}"`);
       await client.connect();
-      if (target.password !== undefined) await client.call('AUTH', target.username, target.password);
-      else await client.call('AUTH', target.username, '');
+      await client.call('AUTH', target.username, target.password);
       return { ok: true, client };
     } catch (e) {
       client.disconnect();
