@@ -15,6 +15,24 @@ export class CapturedOutput {
   }
 }
 
+/** A stderr that claims to be a terminal (for the progress bar). */
+export class FakeTerminal extends CapturedOutput {
+  override readonly isTTY = true as unknown as false;
+  readonly columns = 100;
+  cursorTo(): boolean {
+    return true;
+  }
+  clearLine(): boolean {
+    return true;
+  }
+  moveCursor(): boolean {
+    return true;
+  }
+  clearScreenDown(): boolean {
+    return true;
+  }
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -32,13 +50,15 @@ export interface HarnessOptions {
   onClient?: (client: SecretsManagerClient) => void;
   /** Every run's output is appended here (for the no-value-leak canary). */
   transcript?: string[];
+  /** Make stderr look like a terminal. */
+  ttyStderr?: boolean;
 }
 
 /** Runs `keyturn` in-process against an endpoint with static test credentials. */
 export function cli(opts: HarnessOptions) {
   return async (...argv: string[]): Promise<CliResult> => {
     const stdout = new CapturedOutput();
-    const stderr = new CapturedOutput();
+    const stderr = opts.ttyStderr ? new FakeTerminal() : new CapturedOutput();
     let stdin: CliIo['stdin'];
     if (opts.stdin !== undefined) {
       const s = new PassThrough();

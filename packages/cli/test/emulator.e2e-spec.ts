@@ -141,6 +141,14 @@ describe('secrets rotate with a rotation function', () => {
   });
 });
 
+describe('keyturn emulator', () => {
+  it('exits 7 when the port is taken', async () => {
+    const r = await k('emulator', '--port', String(emu.port));
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/in use: pick another with --port/);
+  });
+});
+
 describe('throttling and outages', () => {
   afterEach(() => emu.faults.clear());
 

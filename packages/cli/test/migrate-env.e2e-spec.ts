@@ -105,6 +105,17 @@ it('updates only what changed and keeps keys the file does not mention', async (
   expect(await versionCount('app/prod/database')).toBe(before + 1);
 });
 
+it('shows a progress bar on a terminal only, never with --json', async () => {
+  const tty = cli({ endpoint: moto.endpoint, cwd: dir, transcript, ttyStderr: true });
+  const r = await tty('migrate-env', '.env', '--prefix', 'bar', '--yes');
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/migrating .* 9\/9 secrets/);
+  const j = await tty('--json', 'migrate-env', '.env', '--prefix', 'bar2', '--yes');
+  expect(j.stderr).not.toMatch(/migrating/);
+  const plain = await k('migrate-env', '.env', '--prefix', 'bar3', '--yes');
+  expect(plain.stderr).not.toMatch(/migrating/);
+});
+
 it('refuses to apply without --yes when no terminal can confirm', async () => {
   const r = await k('migrate-env', '.env', '--prefix', 'app/prod');
   expect(r.code).toBe(2);

@@ -8,7 +8,7 @@ import { ExitCode } from '../lib/exit-codes.js';
 import { println } from '../lib/output.js';
 
 interface EmulatorCommandOptions {
-  port: number;
+  port?: number;
   host: string;
   data?: string;
   seed?: string;
@@ -29,7 +29,7 @@ export function registerEmulator(program: Command, ctx: CommandContext): void {
   program
     .command('emulator')
     .description('Run the local Secrets Manager-compatible emulator until Ctrl-C (SIGINT) or SIGTERM')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 4566)
+    .option('--port <port>', 'port to listen on (default 4583; 0 picks a free one)', port)
     .option('--host <host>', 'address to bind (keep loopback unless you need otherwise)', '127.0.0.1')
     .option('--data <dir>', 'keep secrets in this directory (crash-safe journal); default: in memory')
     .option('--seed <file>', 'JSON or YAML file of secrets to create when missing')
@@ -41,7 +41,7 @@ export function registerEmulator(program: Command, ctx: CommandContext): void {
       'after',
       `
 The region is the global --region (default us-east-1). Point SDKs and the CLI at it with
-AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:4566 or --endpoint-url.
+AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:4583 or --endpoint-url.
 
 Examples:
   $ keyturn emulator --data .keyturn/emulator --seed secrets.seed.json
@@ -63,9 +63,12 @@ Examples:
         const mod = h.slice(i + 1);
         rotationHandlers[h.slice(0, i)] = mod.startsWith('.') ? resolve(ctx.cwd(), mod) : mod;
       }
+      // Loaded on demand: the other commands do not need the emulator.
+      const emulator = await import('@keyturn/emulator');
+      const listenPort = opts.port ?? emulator.DEFAULT_CLI_PORT;
       const options: EmulatorOptions = {
         host: opts.host,
-        port: opts.port,
+        port: listenPort,
         dataDir: opts.data ? resolve(ctx.cwd(), opts.data) : undefined,
         seed: opts.seed ? resolve(ctx.cwd(), opts.seed) : undefined,
         region: g.region ?? 'us-east-1',
@@ -76,12 +79,10 @@ Examples:
       };
       let server;
       try {
-        // Loaded on demand: the other commands do not need the emulator.
-        const { startEmulator } = await import('@keyturn/emulator');
-        server = await startEmulator(options);
+        server = await emulator.startEmulator(options);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new CliError(`Port ${opts.port} on ${opts.host} is in use: pick another with --port (0 = any free port).`, ExitCode.Unavailable, { cause: e, code });
+        if (code === 'EADDRINUSE') throw new CliError(`Port ${listenPort} on ${opts.host} is in use: pick another with --port (0 = any free port).`, ExitCode.Unavailable, { cause: e, code });
         // A JSON parse error from the seed file may quote part of it (seed values): never echo it.
         const message = e instanceof SyntaxError || /JSON|Unexpected token|YAML/i.test(String((e as Error).message)) ? `the seed file ${opts.seed ?? ''} could not be parsed` : (e as Error).message;
         throw new CliError(`The emulator could not start: ${message}`, opts.seed ? ExitCode.Usage : ExitCode.Failed, { cause: e });
