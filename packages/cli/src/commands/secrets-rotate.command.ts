@@ -81,6 +81,13 @@ Examples:
             { cause: err, code: 'InvalidRequestException' },
           );
         }
+        if (awsErrorName(err) === 'AccessDeniedException') {
+          throw new CliError(
+            `Access denied starting a rotation of "${id}" (AccessDeniedException: ${String((err as Error).message).slice(0, 200)}). The caller needs secretsmanager:RotateSecret on the secret, and the rotation function's resource policy must let secretsmanager.amazonaws.com invoke it (lambda:InvokeFunction); check --lambda-arn.`,
+            ExitCode.AccessDenied,
+            { cause: err, code: 'AccessDeniedException' },
+          );
+        }
         return ctx.call({ action: 'secretsmanager:RotateSecret', secretId: id, endpoint: g.endpointUrl }, () => Promise.reject(err));
       }
       const report = (outcome: string, extra: Record<string, unknown> = {}) => ({

@@ -6,6 +6,8 @@ import { ExitCode } from '../exit-codes.js';
  */
 export class CliError extends Error {
   override name = this.constructor.name;
+  /** A short machine-readable code (AWS error name or a keyturn code), for `--json` output. */
+  readonly code?: string;
 
   constructor(
     message: string,
@@ -15,7 +17,4 @@ export class CliError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = options?.code;
   }
-
-  /** A short machine-readable code (AWS error name or a keyturn code), for `--json` output. */
-  readonly code?: string;
 }
