@@ -32,6 +32,7 @@ it('prints no value without --reveal, in any command or error', async () => {
   await sm.send(new CreateSecretCommand({ Name: 'c/db', SecretString: JSON.stringify({ username: 'app', password: canary(1), port: 5432 }) }));
   await sm.send(new CreateSecretCommand({ Name: 'c/plain', SecretString: canary(2) }));
   await sm.send(new CreateSecretCommand({ Name: 'c/binary', SecretBinary: Buffer.from(canary(3)) }));
+  await sm.send(new CreateSecretCommand({ Name: 'c/rot', SecretString: JSON.stringify({ key: canary(14) }) }));
   writeFileSync(join(dir, 'in.json'), JSON.stringify({ apiKey: canary(4) }));
   writeFileSync(join(dir, 'broken.json'), `{"apiKey": ${canary(5)}}`);
   writeFileSync(join(dir, '.env'), `DB_PASSWORD="${canary(6)}"\nSTRIPE_SECRET_KEY=${canary(7)}\nexport JWT_SECRET='${canary(8)}'\n`);
@@ -63,13 +64,15 @@ it('prints no value without --reveal, in any command or error', async () => {
     await step(...json, 'secrets', 'update-value', 'c/db', 'password', '--generate', 'password');
     await step(...json, 'secrets', 'update-value', 'c/db', 'extra', canary(11));
     await step(...json, 'secrets', 'update-value', 'c/plain', 'key', canary(12));
-    await step(...json, 'secrets', 'rotate', 'c/db', '--no-wait');
+    await step(...json, 'secrets', 'rotate', 'c/rot', '--no-wait');
     await step(...json, 'iam-policy', '--secrets', 'doctor.json', '--account', '123456789012');
     await step(...json, 'emulator', '--port', '0', '--seed', 'seed.json');
     codes[`stdin ${json.length}`] = (await stdin(...json, 'secrets', 'update-value', 'c/plain2', 'k', '--stdin')).code;
   }
   // The commands did run (successes and failures).
   expect(codes['secrets get-value c/db']).toBe(0);
+  expect(codes['--json secrets get-value c/db password']).toBe(0);
+  expect(codes['--json secrets rotate c/rot --no-wait']).toBe(0);
   expect(codes['secrets get-value c/db nokey']).toBe(3);
   expect(codes['--json migrate-env .env --prefix m1 --yes']).toBe(0);
   expect(codes['secrets create c/broken --from-json broken.json']).toBe(2);
