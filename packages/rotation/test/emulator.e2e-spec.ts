@@ -92,6 +92,28 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     expect((await stages(client, 'emu/db'))[VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']));
   });
 
+  it('RotateImmediately=false only tests the configuration: testSecret logs in with AWSCURRENT and nothing changes', async () => {
+    const initial = `pg-config-${Date.now()}`;
+    seen.add(initial);
+    await pg.sql(`CREATE USER emu_config WITH LOGIN PASSWORD '${initial}'`);
+    const secret = { engine: 'postgres', host: pg.host, port: pg.port, username: 'emu_config', password: initial, ssl: false };
+    await client.send(new CreateSecretCommand({ Name: 'emu/config', SecretString: JSON.stringify(secret) }));
+    const { VersionId } = await client.send(
+      new RotateSecretCommand({ SecretId: 'emu/config', RotationLambdaARN: lambda('pg-single'), RotationRules: LONG, RotateImmediately: false }),
+    );
+    expect(await emulator.waitForRotation('emu/config', { timeoutMs: 20_000 })).toMatchObject({ status: 'succeeded', mode: 'test', completedSteps: ['testSecret'] });
+    expect((await secretJson(client, 'emu/config')).password).toBe(initial);
+    expect((await stages(client, 'emu/config'))[VersionId!]).toBeUndefined();
+    expect(await pgWorks('emu_config', initial)).toBe(true);
+
+    // A configuration whose credentials do not work fails the test.
+    await pg.sql("ALTER USER emu_config WITH PASSWORD 'changed-behind-the-secret'");
+    await client.send(new RotateSecretCommand({ SecretId: 'emu/config', RotateImmediately: false }));
+    const failed = await emulator.waitForRotation('emu/config', { timeoutMs: 20_000 });
+    expect(failed).toMatchObject({ status: 'failed', failedStep: 'testSecret' });
+    expect(failed.error?.message).toContain('emu/config');
+  });
+
   it('RotateSecret rotates a local Redis ACL password; old and new both log in until the next rotation', async () => {
     const adminPassword = `emu-admin-${Date.now()}`;
     const initial = `redis-initial-${Date.now()}`;

@@ -119,6 +119,10 @@ export function createRotationHandler(strategy: RotationStrategy, options: Rotat
     }
 
     const context = new StepContext(client, secretId, token, step as RotationStep, logger, { ...DEFAULT_PASSWORD_OPTIONS, ...passwordOptionsFromEnv(env), ...options.password });
+    if (step === 'testSecret' && !(await context.pendingIfSet())) {
+      context.configurationTest = true;
+      logger.log('testSecret: the pending version has no value (RotateImmediately=false); testing the AWSCURRENT credentials.', where);
+    }
     logger.log(`${step} started.`, where);
     try {
       switch (step as RotationStep) {
@@ -190,6 +194,8 @@ async function aws<T>(secretId: string, step: string, action: string, call: () =
 
 /** The per-invocation {@link RotationContext}. */
 class StepContext implements RotationContext {
+  configurationTest = false;
+
   constructor(
     readonly client: SecretsManagerClient,
     readonly secretId: string,
@@ -216,6 +222,7 @@ class StepContext implements RotationContext {
   }
 
   async pending(): Promise<SecretVersion> {
+    if (this.configurationTest) return this.current();
     const v = await this.pendingIfSet();
     if (!v) {
       throw new RotationError(`Secret ${this.secretId} version ${this.token} (AWSPENDING) has no value yet: run createSecret first.`, {

@@ -51,7 +51,13 @@ export interface RotationContext {
   readonly logger: RotationLogger;
   /** The AWSCURRENT version (fails with CurrentVersionMissing when there is none). */
   current(): Promise<SecretVersion>;
-  /** The AWSPENDING version with VersionId = token. */
+  /**
+   * True when testSecret runs against an AWSPENDING version that has no value: RotateSecret with
+   * `RotateImmediately: false` only tests the rotation configuration. `pending()` then returns
+   * AWSCURRENT, so the test proves the function can read the secret and log in with it.
+   */
+  readonly configurationTest: boolean;
+  /** The AWSPENDING version with VersionId = token (AWSCURRENT in a configuration test). */
   pending(): Promise<SecretVersion>;
   /** The AWSPREVIOUS version, if any. */
   previous(): Promise<SecretVersion | undefined>;

@@ -124,7 +124,8 @@ class RandomKeyStrategy implements RotationStrategy {
 
   async testSecret(context: RotationContext): Promise<void> {
     const candidate = await this.candidate(context);
-    for (const key of candidate.keys) {
+    // A configuration test (RotateImmediately=false) has no new keys: check the current ones are readable.
+    for (const key of context.configurationTest ? [] : candidate.keys) {
       const value = candidate.pending(key);
       const label = key === undefined ? 'the secret' : `key "${key}"`;
       if (value.length !== this.length || (this.options.charset !== undefined && [...value].some((c) => !this.options.charset!.includes(c)))) {
