@@ -1,3 +1,4 @@
+import { KeyturnError } from '@keyturn/core';
 import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** Settings of {@link RotatingClient}. */
@@ -133,7 +134,13 @@ export class RotatingClient<C, T = unknown> {
 
   /** Borrows the current client; it will not be disposed before `release()`. */
   acquire(): ClientLease<C> {
-    if (this.closed) throw new Error(`RotatingClient for secret "${this.secretId}" is closed`);
+    if (this.closed) {
+      throw new KeyturnError(`the client of secret "${this.secretId}" was closed (application shutting down?)`, {
+        secretId: this.secretId,
+        code: 'ClientClosed',
+        hint: 'acquire clients only between RotatingClient.create() and close()',
+      });
+    }
     const generation = this.active;
     generation.leases += 1;
     let released = false;
