@@ -20,13 +20,12 @@ describe('parsePostgresSecret', () => {
   });
 
   it('names the secret and the missing keys, never a value', () => {
-    const error = (() => {
-      try {
-        parsePostgresSecret({ host: 'h', password: 'pw-canary' }, 'db/main');
-      } catch (e) {
-        return e as InvalidConnectionSecretError;
-      }
-    })();
+    let error: InvalidConnectionSecretError | undefined;
+    try {
+      parsePostgresSecret({ host: 'h', password: 'pw-canary' }, 'db/main');
+    } catch (e) {
+      error = e as InvalidConnectionSecretError;
+    }
     expect(error).toBeInstanceOf(InvalidConnectionSecretError);
     expect(error?.message).toContain('"db/main"');
     expect(error?.keys).toEqual(['username']);
