@@ -153,9 +153,9 @@ describe('SecretsModule over Secrets Manager (moto)', () => {
     expect(destroyed).toBe(1);
     expect(err).toBeInstanceOf(SecretsStartupError);
     expect(err.failures.map((f) => f.secretId).sort()).toEqual([bad, missing].sort());
-    expect(err.message).toContain(`${bad}: invalid value`);
+    expect(err.message).toContain(`${bad}: SecretValidationError (ValidationFailed)`);
     expect(err.message).toMatch(/password: minLength/);
-    expect(err.message).toMatch(new RegExp(`${missing}: ResourceNotFoundException[^\\n]*secretsmanager:GetSecretValue`));
+    expect(err.message).toMatch(new RegExp(`${missing}: SecretNotFoundError \\(ResourceNotFoundException\\); check [^\\n]*secretsmanager:GetSecretValue`));
     expect(err.message + '\n' + lines.join('\n')).not.toContain(CANARY.slice(0, 10));
     expect(lines.length).toBeGreaterThan(0);
   });

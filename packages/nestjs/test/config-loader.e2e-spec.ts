@@ -98,7 +98,7 @@ describe('secretsConfigLoader (@nestjs/config) over moto', () => {
       .compile()
       .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(SecretsStartupError);
-    expect(err.message).toMatch(/cfg\/absent: ResourceNotFoundException[^\n]*secretsmanager:GetSecretValue/);
+    expect(err.message).toMatch(/cfg\/absent: SecretNotFoundError \(ResourceNotFoundException\); check [^\n]*secretsmanager:GetSecretValue/);
   });
 
   it('rejects a namespace with dots', () => {

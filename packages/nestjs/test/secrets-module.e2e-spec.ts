@@ -8,6 +8,7 @@ import {
   InjectSecret,
   InvalidSecretsOptionsError,
   SecretsModule,
+  SecretsModuleStartupError,
   SecretsService,
   SECRET_STORE,
   defineSecret,
@@ -164,12 +165,14 @@ describe('SecretsModule', () => {
     }).compile();
     // A failed init leaves nothing running: the module releases its store itself (Nest's close() would rethrow).
     const err = (await ref.init().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(SecretsModuleStartupError);
     expect(err).toBeInstanceOf(SecretsStartupError);
-    expect(err.message).toContain('app/db');
+    expect(err.name).toBe('SecretsModuleStartupError');
+    expect(err.message).toMatch(/app\/db: SecretValidationError \(ValidationFailed\)[^\n]*\n {6}password: [^\n]*minLength/);
     expect(err.message).toContain('password');
     expect(err.message).toMatch(/minLength/);
     expect(err.message).toContain('app/jwt');
-    expect(err.message).toMatch(/app\/jwt: ResourceNotFoundException/);
+    expect(err.message).toMatch(/app\/jwt: SecretNotFoundError \(ResourceNotFoundException\); check MemorySource\.put\('app\/jwt'/);
     expect((err as SecretsStartupError).failures.map((f) => f.secretId).sort()).toEqual(['app/db', 'app/jwt']);
     expect(err.message + lines.join('\n')).not.toContain(CANARY.slice(0, 6));
   });
