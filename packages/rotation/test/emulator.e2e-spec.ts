@@ -8,7 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer } from '@keyturn/emulator';
-import { createRotationHandler, postgresSingleUser, redisAclUser, RotationGuardError } from '@keyturn/rotation';
+import { createRotationHandler, postgresAlternatingUsers, postgresSingleUser, redisAclUser, RotationGuardError } from '@keyturn/rotation';
 import { startPostgres, startRedis, testClientConfig, waitFor, type PostgresServer, type RedisServer } from '@keyturn/testing';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -64,6 +64,7 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     [emulator, pg, redis] = await Promise.all([startEmulator({ rotationTimeScale: 86_400, logger: false }), startPostgres(), startRedis()]);
     client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
     emulator.registerRotationHandler(lambda('pg-single'), createRotationHandler(postgresSingleUser(), { client, logger }));
+    emulator.registerRotationHandler(lambda('pg-alt'), createRotationHandler(postgresAlternatingUsers(), { client, logger }));
     emulator.registerRotationHandler(lambda('redis-acl'), createRotationHandler(redisAclUser(), { client, logger }));
     emulator.registerRotationHandler(lambda('redis-acl-probe'), createRotationHandler(redisAclUser({ testCommand: ['GET', 'probe:health'] }), { client, logger }));
   });
@@ -90,6 +91,31 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     expect(await pgWorks('emu_app', current.password)).toBe(true);
     expect(await pgWorks('emu_app', initial)).toBe(false);
     expect((await stages(client, 'emu/db'))[VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']));
+  });
+
+  it('RotateSecret alternates PostgreSQL users through postgresAlternatingUsers; both work after each rotation', async () => {
+    const initial = `pg-alt-${Date.now()}`;
+    seen.add(initial).add(pg.superuserPassword);
+    await pg.sql(`CREATE USER emu_alt WITH LOGIN PASSWORD '${initial}'`);
+    const base = { engine: 'postgres', host: pg.host, port: pg.port, ssl: false };
+    await client.send(new CreateSecretCommand({ Name: 'emu/master', SecretString: JSON.stringify({ ...base, username: pg.superuser, password: pg.superuserPassword }) }));
+    await client.send(new CreateSecretCommand({ Name: 'emu/alt', SecretString: JSON.stringify({ ...base, username: 'emu_alt', password: initial, masterarn: 'emu/master' }) }));
+    await client.send(new RotateSecretCommand({ SecretId: 'emu/alt', RotationLambdaARN: lambda('pg-alt'), RotationRules: LONG }));
+    expect((await emulator.waitForRotation('emu/alt', { timeoutMs: 20_000 })).status).toBe('succeeded');
+    const first = await secretJson(client, 'emu/alt');
+    seen.add(first.password);
+    expect(first.username).toBe('emu_alt_clone');
+    expect(await pgWorks('emu_alt_clone', first.password)).toBe(true);
+    expect(await pgWorks('emu_alt', initial)).toBe(true);
+
+    await client.send(new RotateSecretCommand({ SecretId: 'emu/alt' }));
+    expect((await emulator.waitForRotation('emu/alt', { timeoutMs: 20_000 })).status).toBe('succeeded');
+    const second = await secretJson(client, 'emu/alt');
+    seen.add(second.password);
+    expect(second.username).toBe('emu_alt');
+    expect(await pgWorks('emu_alt', second.password)).toBe(true);
+    expect(await pgWorks('emu_alt_clone', first.password)).toBe(true);
+    expect(await pgWorks('emu_alt', initial)).toBe(false);
   });
 
   it('RotateImmediately=false only tests the configuration: testSecret logs in with AWSCURRENT and nothing changes', async () => {

@@ -95,6 +95,17 @@ describe('randomKey and the step guards over moto', () => {
     expect((await secretJson(client, 'app/session')).sessionSecret).not.toBe('old-session-secret');
   });
 
+  it('overlapping createSecret invocations keep one pending value', async () => {
+    await create('app/overlap', JSON.stringify({ k: 'old-overlap-key' }));
+    const handler = createRotationHandler(randomKey({ keys: ['k'] }), { client, logger });
+    const token = await beginRotation(client, 'app/overlap');
+    await Promise.all([1, 2, 3].map(() => handler({ SecretId: 'app/overlap', ClientRequestToken: token, Step: 'createSecret' })));
+    const pending = await secretJson(client, 'app/overlap', { VersionId: token, VersionStage: 'AWSPENDING' });
+    seen.add(pending.k);
+    await runSteps(handler, 'app/overlap', token);
+    expect((await secretJson(client, 'app/overlap')).k).toBe(pending.k);
+  });
+
   it('refuses a JSON secret without keys, naming the option', async () => {
     await create('app/json-nokeys', JSON.stringify({ a: 'b' }));
     const token = await beginRotation(client, 'app/json-nokeys');

@@ -155,11 +155,19 @@ async function createSecret(strategy: RotationStrategy, context: StepContext): P
     return;
   }
   const value = await strategy.createPendingValue(current, context);
-  await aws(context.secretId, context.step, 'PutSecretValue', () =>
-    context.client.send(
+  try {
+    await context.client.send(
       new PutSecretValueCommand({ SecretId: context.secretId, ClientRequestToken: context.token, SecretString: value, VersionStages: ['AWSPENDING'] }),
-    ),
-  );
+    );
+  } catch (e) {
+    // An overlapping invocation (a retry while the first attempt still ran) stored its value first:
+    // versions are immutable, so keep that one.
+    if ((e as { name?: string } | null)?.name === 'ResourceExistsException' && (await context.pendingIfSet())) {
+      context.logger.log('createSecret: another invocation stored the pending value first; keeping it.', { secretId: context.secretId, versionId: context.token });
+      return;
+    }
+    throw awsError(context.secretId, context.step, 'PutSecretValue', e);
+  }
 }
 
 async function finishSecret(context: StepContext, metadata: DescribeSecretCommandOutput): Promise<void> {
@@ -183,13 +191,17 @@ async function aws<T>(secretId: string, step: string, action: string, call: () =
   try {
     return await call();
   } catch (e) {
-    throw new RotationError(`${action} on secret ${secretId} failed during ${step} (${(e as Error)?.name ?? 'Error'}); the rotation function needs secretsmanager:${action} on it.`, {
-      code: 'AwsCallFailed',
-      secretId,
-      step,
-      cause: e,
-    });
+    throw awsError(secretId, step, action, e);
   }
+}
+
+function awsError(secretId: string, step: string, action: string, e: unknown): RotationError {
+  return new RotationError(`${action} on secret ${secretId} failed during ${step} (${(e as Error)?.name ?? 'Error'}); the rotation function needs secretsmanager:${action} on it.`, {
+    code: 'AwsCallFailed',
+    secretId,
+    step,
+    cause: e,
+  });
 }
 
 /** The per-invocation {@link RotationContext}. */
