@@ -1,0 +1,61 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { SecretsModule } from '@keyturn/nestjs';
+import { AuthModule } from './auth/auth.module.js';
+import { API_OPTIONS, type ApiOptions } from './config/api-options.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { ApiSecretsModule } from './secrets/api-secrets.module.js';
+import { secretDefinitions } from './secrets/secret-definitions.js';
+import { StatusModule } from './status/status.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+
+/** What {@link AppModule.forRoot} needs besides {@link ApiOptions}. */
+export interface AppModuleOptions {
+  readonly api: ApiOptions;
+  /**
+   * Static credentials for Secrets Manager (the embedded emulator); unset uses the AWS SDK chain.
+   * @default undefined
+   */
+  readonly credentials?: SecretsManagerClientConfig['credentials'];
+}
+
+@Global()
+@Module({})
+class ApiOptionsModule {
+  static forRoot(options: ApiOptions): DynamicModule {
+    return { module: ApiOptionsModule, providers: [{ provide: API_OPTIONS, useValue: options }], exports: [API_OPTIONS] };
+  }
+}
+
+/** The payments-and-notifications API. */
+@Module({})
+export class AppModule {
+  static forRoot({ api, credentials }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ApiOptionsModule.forRoot(api),
+        SecretsModule.forRoot({
+          isGlobal: true,
+          region: api.region,
+          ...(api.secretsEndpoint ? { endpoint: api.secretsEndpoint } : {}),
+          ...(credentials ? { credentials } : {}),
+          ttlMs: api.secretTtlMs,
+        }),
+        ApiSecretsModule.forRoot(secretDefinitions(api.secrets)),
+        DatabaseModule.forRoot(),
+        RedisModule,
+        AuthModule,
+        OrdersModule,
+        WebhooksModule,
+        NotificationsModule,
+        HealthModule,
+        StatusModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { LaunchError } from './launch-error.js';
+
+const run = promisify(execFile);
+
+/** Options of {@link PostgresProcess}. */
+export interface PostgresProcessOptions {
+  /** Folder holding the cluster (`<dir>/data`); created on first start. */
+  readonly dir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Superuser created by initdb on first start. */
+  readonly superuser: string;
+  /** Its password (only used by initdb on first start). */
+  readonly superuserPassword: () => string;
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Finds `initdb` and `postgres`: `PG_BIN_DIR`, else the newest /usr/lib/postgresql/<v>/bin. */
+export function findPostgresBinaries(): string {
+  if (process.env.PG_BIN_DIR) {
+    if (!existsSync(join(process.env.PG_BIN_DIR, 'postgres'))) throw new LaunchError(`PG_BIN_DIR=${process.env.PG_BIN_DIR} has no "postgres" binary`);
+    return process.env.PG_BIN_DIR;
+  }
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  if (versions.length === 0) {
+    throw new LaunchError(
+      'PostgreSQL server binaries (initdb, postgres) not found: install them (Debian/Ubuntu: apt-get install postgresql) or set PG_BIN_DIR, ' +
+        'or run against your own database with KEYTURN_EMBEDDED=0 and the database settings in the secret.',
+    );
+  }
+  return join(base, versions[0], 'bin');
+}
+
+/**
+ * A private PostgreSQL server for the embedded default: initialised once with scram-sha-256
+ * password authentication, started on each launch, stopped on shutdown. As root, it runs as
+ * the `postgres` OS user (PostgreSQL refuses root).
+ */
+export class PostgresProcess {
+  private child: ChildProcess | undefined;
+  private stderr = '';
+
+  constructor(private readonly options: PostgresProcessOptions) {}
+
+  /** Whether the cluster was initialised by an earlier launch. */
+  get initialised(): boolean {
+    return existsSync(join(this.options.dir, 'data', 'PG_VERSION'));
+  }
+
+  async start(): Promise<void> {
+    const bin = findPostgresBinaries();
+    const data = join(this.options.dir, 'data');
+    mkdirSync(this.options.dir, { recursive: true });
+    chmodSync(this.options.dir, 0o700);
+    const owner = isRoot() ? await this.postgresUser() : undefined;
+    if (owner) chownSync(this.options.dir, owner.uid, owner.gid);
+    if (!this.initialised) {
+      const pwfile = join(this.options.dir, '.initdb-pw');
+      writeFileSync(pwfile, this.options.superuserPassword() + '\n', { mode: 0o600 });
+      if (owner) chownSync(pwfile, owner.uid, owner.gid);
+      try {
+        const [cmd, args] = this.as(join(bin, 'initdb'), ['-D', data, '-U', this.options.superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8']);
+        await run(cmd, args, { timeout: 120_000 });
+      } catch (err) {
+        throw new LaunchError(`initdb failed in ${data}: ${(err as { stderr?: string }).stderr ?? String(err)}. Delete ${this.options.dir} to start over.`);
+      } finally {
+        rmSync(pwfile, { force: true });
+      }
+    }
+    const [cmd, args] = this.as(join(bin, 'postgres'), [
+      '-D', data, '-p', String(this.options.port), '-h', this.options.host,
+      '-c', 'unix_socket_directories=', '-c', 'max_connections=100', '-c', 'password_encryption=scram-sha-256',
+    ]);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (d) => (this.stderr = (this.stderr + String(d)).slice(-4000)));
+    this.child = child;
+  }
+
+  /** Resolves once `ready` says the server accepts logins, or fails with its log. */
+  async waitUntilReady(ready: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
+        throw new LaunchError(`PostgreSQL exited during start-up:\n${this.stderr.trim()}`);
+      }
+      if (await ready().catch(() => false)) return;
+      if (Date.now() > deadline) throw new LaunchError(`PostgreSQL did not accept connections on port ${this.options.port} within ${timeoutMs / 1000} s:\n${this.stderr.trim()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  private as(cmd: string, args: string[]): [string, string[]] {
+    return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  }
+
+  private async postgresUser(): Promise<{ uid: number; gid: number }> {
+    try {
+      const { stdout: uid } = await run('id', ['-u', 'postgres']);
+      const { stdout: gid } = await run('id', ['-g', 'postgres']);
+      return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+    } catch {
+      throw new LaunchError('Running as root, PostgreSQL must run as the "postgres" OS user, which does not exist: create it (useradd -r postgres) or run as a normal user.');
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { SecretsHealthModule } from '@keyturn/nestjs/terminus';
+import { HealthController } from './health.controller.js';
+import { RedisHealthIndicator } from './redis.health.js';
+
+@Module({
+  imports: [TerminusModule, SecretsHealthModule.forRoot({ degradedAs: 'up' })],
+  controllers: [HealthController],
+  providers: [RedisHealthIndicator],
+})
+export class HealthModule {}

@@ -1,0 +1,35 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { getSecretToken, SecretsModule, type SecretHandle } from '@keyturn/nestjs';
+import { ApiSecrets } from './api-secrets.js';
+import type { SecretDefinitions } from './secret-definitions.js';
+import type { JwtKeySecret, SmtpSecret, StripeApiKeySecret, StripeWebhookSecret } from './secret-shapes.js';
+
+/** Injection token of the API's {@link SecretDefinitions}. */
+export const SECRET_DEFINITIONS = Symbol('SECRET_DEFINITIONS');
+
+/** Registers the API's secrets with Keyturn and provides {@link ApiSecrets}. */
+@Global()
+@Module({})
+export class ApiSecretsModule {
+  static forRoot(defs: SecretDefinitions): DynamicModule {
+    const feature = SecretsModule.forFeature(defs.stripeApiKey, defs.stripeWebhook, defs.jwt, defs.smtp);
+    return {
+      module: ApiSecretsModule,
+      imports: [feature],
+      providers: [
+        { provide: SECRET_DEFINITIONS, useValue: defs },
+        {
+          provide: ApiSecrets,
+          inject: [getSecretToken(defs.stripeApiKey), getSecretToken(defs.stripeWebhook), getSecretToken(defs.jwt), getSecretToken(defs.smtp)],
+          useFactory: (
+            stripeApiKey: SecretHandle<StripeApiKeySecret>,
+            stripeWebhook: SecretHandle<StripeWebhookSecret>,
+            jwt: SecretHandle<JwtKeySecret>,
+            smtp: SecretHandle<SmtpSecret>,
+          ) => new ApiSecrets({ stripeApiKey, stripeWebhook, jwt, smtp }),
+        },
+      ],
+      exports: [ApiSecrets, SECRET_DEFINITIONS],
+    };
+  }
+}
