@@ -5,5 +5,6 @@ export type { EmulatorCredentials } from './lib/http/sigv4-verifier.js';
 export type { RotationEvent, RotationHandler, RotationOutcome, RotationStep } from './lib/rotation/rotation.types.js';
 export type { SeedDocument, SeedSecret } from './lib/seed/seed.js';
 export { ServiceError } from './lib/errors/service-error.js';
+export { SeedParseError } from './lib/errors/seed-parse-error.js';
 export { StoreCorruptError } from './lib/errors/store-corrupt-error.js';
 export const VERSION = '0.1.0';

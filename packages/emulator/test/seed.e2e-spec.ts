@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { startEmulator } from '../src/index';
+import { SeedParseError, startEmulator } from '../src/index';
 import { clientFor } from './helpers';
 
 const YAML = `
@@ -82,5 +83,32 @@ describe('seeding', () => {
 
   it('refuses a seed entry with two kinds of value, naming the secret', async () => {
     await expect(startEmulator({ port: 0, seed: { secrets: [{ name: 'bad/one', value: 'a', binary: 'AA==' }] } })).rejects.toThrow(/bad\/one/);
+  });
+
+  // Canary: the syntax error sits right next to a secret-looking value; no part of it may be reported.
+  const CANARY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+  const expectNoCanary = (err: unknown): void => {
+    for (const text of [String(err), (err as Error).stack ?? '', inspect(err, { depth: 5 }), JSON.stringify(err)]) {
+      expect(text).not.toContain(CANARY.slice(0, 8));
+      expect(text).not.toContain(CANARY.slice(-8));
+    }
+  };
+
+  it.each([
+    ['broken.json', `{\n  "secrets": [\n    { "name": "svc/stripe", "value": ${CANARY} }\n  ]\n}\n`, /broken\.json: not valid JSON at line 3, column 38 \(unexpected character\)/],
+    ['missing-comma.json', `{"secrets": [{"name": "svc/stripe" "value": "${CANARY}"}]}`, /missing-comma\.json: not valid JSON at line 1, column 36 \(expected ',' or '}' after a property value\)/],
+    ['broken.yaml', `secrets:\n  - name: svc/stripe\n    value: "${CANARY}\n`, /broken\.yaml: not valid YAML at line 4, column 1 \(missing char\)/],
+    ['indent.yaml', `secrets:\n  - name: svc/stripe\n    value: ${CANARY}\n   json: {a: [${CANARY}\n`, /indent\.yaml: not valid YAML at line \d+, column \d+ \(/],
+  ])('reports a syntax error in %s by file and position only, never the text around it', async (name, text, expected) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const err = await startEmulator({ port: 0, seed: file }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SeedParseError);
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect((err as SeedParseError).file).toBe(file);
+    expect((err as Error).message).toMatch(expected);
+    expect((err as Error).message).toContain(file);
+    expect((err as Error).cause).toBeUndefined();
+    expectNoCanary(err);
   });
 });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
+import { SeedParseError } from '../errors/seed-parse-error.js';
+import { findJsonSyntaxError, lineAndColumn } from './json-syntax-error.js';
 
 /** One secret in a seed file. Give at most one of `value`, `json`, `binary`. */
 export interface SeedSecret {
@@ -25,8 +27,40 @@ export interface SeedDocument {
 /** Reads a JSON or YAML seed file (YAML is a superset of JSON; the extension only picks the parser). */
 export function readSeedFile(path: string): SeedDocument {
   const text = readFileSync(path, 'utf8');
-  const data: unknown = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  const data = extname(path).toLowerCase() === '.json' ? parseJson(text, path) : parseYamlSeed(text, path);
   return normaliseSeed(data, path);
+}
+
+/** JSON.parse, with a syntax error reported by position only (its own message quotes the text). */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const problem = locateJsonProblem(text);
+    throw new SeedParseError(path, 'JSON', problem?.line, problem?.column, problem?.reason ?? 'syntax error');
+  }
+}
+
+function locateJsonProblem(text: string): ReturnType<typeof findJsonSyntaxError> {
+  try {
+    return findJsonSyntaxError(text);
+  } catch {
+    return undefined; // nested too deeply to walk: report the file only
+  }
+}
+
+/**
+ * YAML parse with errors reported by position and error code only: the parser's messages and
+ * warnings show a snippet of the text, so warnings are not logged and messages are not kept.
+ */
+function parseYamlSeed(text: string, path: string): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: false, logLevel: 'error' }) as unknown;
+  } catch (err) {
+    if (!(err instanceof YAMLError)) throw new SeedParseError(path, 'YAML', undefined, undefined, 'syntax error');
+    const { line, column } = lineAndColumn(text, err.pos[0]);
+    throw new SeedParseError(path, 'YAML', line, column, err.code.toLowerCase().replace(/_/g, ' '));
+  }
 }
 
 export function normaliseSeed(data: unknown, origin = 'seed'): SeedDocument {
