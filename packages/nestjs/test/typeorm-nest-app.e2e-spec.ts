@@ -1,15 +1,17 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SECRET_STORE, SecretsModule } from '@keyturn/nestjs';
+import { defineSecret, SecretsModule, SecretsService } from '@keyturn/nestjs';
 import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import type { SecretStore } from '@keyturn/core';
 import { startMoto, startPostgres, startRedis, testClientConfig, waitFor, type MotoServer, type PostgresServer, type RedisServer } from '@keyturn/testing';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { credentialsFromSecretStore, getRedisClientToken, InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
+import { getRedisClientToken, InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
 import { TypeOrmSecretOptionsFactory } from '../src/typeorm/index.js';
 import { SecretRotation } from './rotation-support.js';
+
+/** The Redis secret as a typed handle: its value is the whole secret (JSON text). */
+const CacheSecret = defineSecret('nest/cache');
 
 @Injectable()
 class ReportService {
@@ -52,7 +54,9 @@ describe('Nest application with a named TypeORM data source and a Redis client f
     const db = new SecretRotation(sm, 'nest/db');
     const dbSecret = { engine: 'postgres', host: pg.host, port: pg.port, dbname: 'postgres', username: 'nest_app', password: 'nest-one' };
     await db.create(dbSecret);
-    await new SecretRotation(sm, 'nest/cache').create({ host: redis.host, port: redis.port, username: 'nest_app', password: 'cache-one' });
+    const cacheRotation = new SecretRotation(sm, 'nest/cache');
+    const cacheSecret = { host: redis.host, port: redis.port, username: 'nest_app', password: 'cache-one' };
+    await cacheRotation.create(cacheSecret);
 
     app = await Test.createTestingModule({
       imports: [
@@ -66,8 +70,8 @@ describe('Nest application with a named TypeORM data source and a Redis client f
         }),
         KeyturnRedisModule.forRootAsync({
           name: 'cache',
-          inject: [SECRET_STORE],
-          useFactory: async (store: SecretStore) => ({ source: await credentialsFromSecretStore(store, 'nest/cache') }),
+          inject: [SecretsService],
+          useFactory: async (secrets: SecretsService) => ({ source: await secrets.handle(CacheSecret) }),
         }),
         ReportModule,
       ],
@@ -84,6 +88,13 @@ describe('Nest application with a named TypeORM data source and a Redis client f
     await pg.sql(`alter role nest_app password 'nest-two'`);
     expect(await service.count()).toBeGreaterThan(0);
     expect(await service.cache.get('reports:last')).toMatch(/^\d+$/);
+
+    // The same window for Redis, through the SecretHandle: the reconnect is rejected, AWSPENDING authenticates.
+    await redis.command('ACL', 'SETUSER', 'nest_app', 'resetpass', '>cache-two');
+    await cacheRotation.putPending({ ...cacheSecret, password: 'cache-two' });
+    await redis.command('CLIENT', 'KILL', 'USER', 'nest_app');
+    expect(await service.cache.incr('reports:runs')).toBeGreaterThan(0);
+    expect(await service.cache.call('ACL', 'WHOAMI')).toBe('nest_app');
     expect(await service.db.query('select current_user as u')).toEqual([{ u: 'nest_app' }]);
 
     const cache = service.cache;

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { CredentialsSource } from '../rebuild/credentials-source.js';
+import type { SecretInput } from '../rebuild/credentials-adapters.js';
 import { getRedisClientToken } from './redis-client.constants.js';
 import type { RedisRotationOptions } from './redis-secret.options.js';
 import { createRotatingRedis, type RotatingRedis } from './rotating-redis.js';
@@ -8,10 +8,10 @@ import { createRotatingRedis, type RotatingRedis } from './rotating-redis.js';
 /** What the `useFactory` of {@link KeyturnRedisModule.forRootAsync} returns. */
 export interface KeyturnRedisClientOptions extends RedisRotationOptions {
   /**
-   * The secret holding the Redis credentials.
+   * The secret holding the Redis credentials: a `SecretHandle` or a `CredentialsSource`.
    * @example await credentialsFromSecretStore(store, 'prod/redis')
    */
-  source: CredentialsSource;
+  source: SecretInput;
 }
 
 /** Registration of one Redis client. */

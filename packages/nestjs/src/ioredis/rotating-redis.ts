@@ -1,6 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { AUTH_RETRY_DEFAULTS } from '../rebuild/auth-retry.options.js';
-import type { CredentialsSource } from '../rebuild/credentials-source.js';
+import { loadCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
 import { CredentialsRejectedError } from '../rebuild/errors/credentials-rejected.error.js';
 import { RotatingCredentials, type SelectedCredentials } from '../rebuild/rotating-credentials.js';
 import { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
@@ -43,9 +43,10 @@ export interface RotatingRedis {
  *   back-off within `retry.budgetMs`; commands issued meanwhile stay queued, not failed.
  *
  * @example
- * const { client } = await createRotatingRedis(credentialsFromSecretHandle(handle), { redis: { host: 'cache' } });
+ * const { client } = await createRotatingRedis(await secrets.handle(RedisSecret), { redis: { host: 'cache' } });
  */
-export async function createRotatingRedis(source: CredentialsSource, options: RedisRotationOptions = {}): Promise<RotatingRedis> {
+export async function createRotatingRedis(secret: SecretInput, options: RedisRotationOptions = {}): Promise<RotatingRedis> {
+  const source = await loadCredentialsSource(secret);
   const { logger } = options;
   const retry = { ...AUTH_RETRY_DEFAULTS, ...options.retry };
   const credentials = new RotatingCredentials<RedisCredentials>(source, {

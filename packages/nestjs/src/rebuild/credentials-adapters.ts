@@ -77,3 +77,27 @@ export async function credentialsFromSecretStore(store: SecretStore, secretId: s
     onChange: (listener) => entry.subscribe(() => listener(current())),
   };
 }
+
+/** A secret as the connection helpers accept it: a {@link CredentialsSource} or a `SecretHandle`. */
+export type SecretInput<T = unknown> = CredentialsSource<T> | SecretHandleLike<T>;
+
+/** Returns `input` as a {@link CredentialsSource}, adapting a `SecretHandle`. */
+export function toCredentialsSource<T>(input: SecretInput<T>): CredentialsSource<T> {
+  return 'changes$' in input && typeof input.fetchVersion === 'function' ? credentialsFromSecretHandle(input) : (input as CredentialsSource<T>);
+}
+
+/**
+ * {@link toCredentialsSource}, then makes sure a value is there: a `SecretHandle` asked for before
+ * the `SecretsModule` start-up (a provider factory runs before `onModuleInit`) is loaded now.
+ */
+export async function loadCredentialsSource<T>(input: SecretInput<T>): Promise<CredentialsSource<T>> {
+  const source = toCredentialsSource(input);
+  try {
+    source.current();
+  } catch (error) {
+    if ((error as Error).name !== 'SecretNotLoadedError') throw error;
+    await source.refresh();
+    source.current();
+  }
+  return source;
+}

@@ -4,4 +4,4 @@ export { RotatingCredentials, type RotatingCredentialsOptions, type SelectedCred
 export { RotatingClient, ROTATING_CLIENT_DEFAULTS, type RotatingClientOptions, type ClientLease, type ClientSwapEvent } from './rotating-client.js';
 export { CredentialsRejectedError, type CredentialsRejectedErrorOptions } from './errors/credentials-rejected.error.js';
 export { InvalidConnectionSecretError } from './errors/invalid-connection-secret.error.js';
-export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike } from './credentials-adapters.js';
+export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike, type SecretInput } from './credentials-adapters.js';

@@ -1,13 +1,15 @@
 import { KeyturnError } from '@keyturn/core';
+import { credentialsFromSecretHandle, type SecretHandleLike } from './credentials-adapters.js';
 import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** Settings of {@link RotatingClient}. */
 export interface RotatingClientOptions<C, T = unknown> {
   /**
-   * The secret the client is built from. Only `secretId`, `current()` and `onChange()` are used.
-   * @example credentialsFromSecretHandle(secrets.handle(StripeSecret))
+   * The secret the client is built from: a `SecretHandle` or a `CredentialsSource`
+   * (only `secretId`, `current()` and `onChange()` are used).
+   * @example await secrets.handle(StripeSecret)
    */
-  source: Pick<CredentialsSource<T>, 'secretId' | 'current' | 'onChange'>;
+  source: SecretHandleLike<T> | Pick<CredentialsSource<T>, 'secretId' | 'current' | 'onChange'>;
   /**
    * Builds a client from a secret value. Called once at start and again after each rotation;
    * if it throws, the previous client stays in service and the failure is logged.
@@ -82,7 +84,7 @@ interface Generation<C> {
  *
  * @example
  * const stripe = await RotatingClient.create({
- *   source: credentialsFromSecretHandle(handle),
+ *   source: await secrets.handle(StripeSecret),
  *   create: (v: { apiKey: string }) => new Stripe(v.apiKey),
  * });
  * await stripe.use((client) => client.refunds.create({ charge }));
@@ -95,7 +97,12 @@ export class RotatingClient<C, T = unknown> {
   private unsubscribe?: () => void;
   private closed = false;
 
-  private constructor(private readonly options: RotatingClientOptions<C, T>) {}
+  private readonly source: Pick<CredentialsSource<T>, 'secretId' | 'current' | 'onChange'>;
+
+  private constructor(private readonly options: RotatingClientOptions<C, T>) {
+    const { source } = options;
+    this.source = 'changes$' in source ? credentialsFromSecretHandle(source) : source;
+  }
 
   /** Builds the first client from the current value and follows the secret from then on. */
   static async create<C, T = unknown>(options: RotatingClientOptions<C, T>): Promise<RotatingClient<C, T>> {
@@ -106,7 +113,7 @@ export class RotatingClient<C, T = unknown> {
 
   /** The secret this client follows. */
   get secretId(): string {
-    return this.options.source.secretId;
+    return this.source.secretId;
   }
 
   /** The version the client taking new work was built from. */
@@ -187,17 +194,30 @@ export class RotatingClient<C, T = unknown> {
   }
 
   private async start(): Promise<void> {
-    const version = this.options.source.current();
+    const version = await this.firstVersion();
     const client = await this.options.create(version.value, version);
     this.active = { client, versionId: version.versionId, leases: 0, retired: false };
-    this.unsubscribe = this.options.source.onChange(() => {
+    this.unsubscribe = this.source.onChange(() => {
       void this.rebuild();
     });
   }
 
+  /** The current version; a handle asked for before the SecretsModule start-up is loaded first. */
+  private async firstVersion(): Promise<CredentialsVersion<T>> {
+    try {
+      return this.source.current();
+    } catch (error) {
+      const refresh = (this.source as Partial<CredentialsSource<T>>).refresh;
+      if ((error as Error).name !== 'SecretNotLoadedError' || typeof refresh !== 'function') throw error;
+      await refresh.call(this.source);
+      return this.source.current();
+    }
+  }
+
   private async swapToCurrent(): Promise<void> {
     if (this.closed) return;
-    const { source, logger } = this.options;
+    const { logger } = this.options;
+    const source = this.source;
     const version = source.current();
     const previous = this.active;
     if (version.versionId === previous.versionId) return;

@@ -1,4 +1,4 @@
-import type { CredentialsSource } from '../rebuild/credentials-source.js';
+import { loadCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
 import { RotatingCredentials } from '../rebuild/rotating-credentials.js';
 import { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
 import { createRotatingPgDriver, type PgModule } from './rotating-pg-driver.js';
@@ -11,7 +11,8 @@ import {
 
 /**
  * Builds PostgreSQL options for `TypeOrmModule.forRootAsync` (or `new DataSource()`) from a
- * database secret (RDS shape: host, port, dbname, username, password, ssl).
+ * database secret (RDS shape: host, port, dbname, username, password, ssl), given as a
+ * `SecretHandle` (value: the secret's JSON) or any `CredentialsSource`.
  *
  * Every new physical connection authenticates with the secret's current username and password
  * (so single-user and alternating-users rotation both work); existing connections are kept. When
@@ -23,16 +24,16 @@ import {
  * TypeOrmModule.forRootAsync({
  *   name: 'reporting',
  *   inject: [SecretsService],
- *   useFactory: (secrets: SecretsService) =>
- *     typeOrmOptionsFromSecret(credentialsFromSecretHandle(secrets.handle(ReportingDb)), { entities: [Report] }),
+ *   useFactory: async (secrets: SecretsService) =>
+ *     typeOrmOptionsFromSecret(await secrets.handle(ReportingDb), { entities: [Report] }),
  * })
  */
 export async function typeOrmOptionsFromSecret(
-  source: CredentialsSource,
+  secret: SecretInput,
   overrides: TypeOrmSecretOverrides = {},
   options: TypeOrmRotationOptions = {},
 ): Promise<RotatingTypeOrmOptions> {
-  const credentials = new RotatingCredentials<PostgresCredentials>(source, {
+  const credentials = new RotatingCredentials<PostgresCredentials>(await loadCredentialsSource(secret), {
     parse: parsePostgresSecret,
     describeUser: (c) => c.username,
     service: 'PostgreSQL',
