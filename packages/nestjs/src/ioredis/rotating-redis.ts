@@ -163,7 +163,9 @@ export async function createRotatingRedis(secret: SecretInput, options: RedisRot
     }
   });
   client.on('error', (error: Error) => {
-    if (redisAuthCode(error) === undefined && !(error instanceof CredentialsRejectedError)) logger?.warn(`Redis client for secret "${source.secretId}": ${error.name}: ${error.message}`);
+    // Rejections during recovery are reported by the recovery itself; ioredis reply errors may carry AUTH arguments.
+    if (error instanceof CredentialsRejectedError) logger?.error(error.message);
+    else if (redisAuthCode(error) === undefined) logger?.warn(`Redis client for secret "${source.secretId}": ${error.name}: ${error.message}`);
   });
 
   const unsubscribe = source.onChange(() => {
