@@ -5,7 +5,7 @@ export { clientConfigFromEnv, DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_PASSWORD_OPTIO
 export { ConsoleRotationLogger, SilentRotationLogger } from './lib/console-rotation-logger.js';
 export { postgresSingleUser, type PostgresSingleUserOptions } from './lib/strategies/postgres-single-user.strategy.js';
 export { alternateUsername, postgresAlternatingUsers, type PostgresAlternatingUsersOptions } from './lib/strategies/postgres-alternating-users.strategy.js';
-export type { PostgresConnectionOptions } from './lib/strategies/postgres-connection.js';
+export type { PostgresConnectionOptions } from './lib/strategies/postgres-connection.options.js';
 export { redisAclUser, type RedisAclUserOptions } from './lib/strategies/redis-acl-user.strategy.js';
 export { randomKey, type RandomKeyCandidate, type RandomKeyEncoding, type RandomKeyOptions } from './lib/strategies/random-key.strategy.js';
 export { RotationError, type RotationErrorCode } from './lib/errors/rotation-error.js';

@@ -4,6 +4,7 @@ import { MissingPeerDependencyError } from '../errors/missing-peer-dependency-er
 import { SecretShapeError } from '../errors/secret-shape-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
 import { optionalString, portOf, requireString } from '../secret-fields.js';
+import type { PostgresConnectionOptions } from './postgres-connection.options.js';
 import type { SecretVersion } from '../secret-version.js';
 
 /** The parts of the `pg` module the PostgreSQL strategies use. */
@@ -11,27 +12,6 @@ export interface PgModule {
   Client: new (config: ClientConfig) => Client;
   escapeIdentifier(value: string): string;
   escapeLiteral(value: string): string;
-}
-
-/** Settings shared by the PostgreSQL strategies. */
-export interface PostgresConnectionOptions {
-  /**
-   * Milliseconds to wait for a connection (and login) before counting the credentials as not working.
-   * @default 5000
-   */
-  connectTimeoutMs?: number;
-  /**
-   * TLS settings used whenever a connection tries TLS (e.g. `{ ca }` with the RDS CA bundle).
-   * The secret's `ssl` member decides whether TLS is tried (see README).
-   * @default {} (the Node.js trust store, hostname verified: verify-full)
-   * @example { tls: { ca: readFileSync('/opt/rds-global-bundle.pem', 'utf8') } }
-   */
-  tls?: ConnectionOptions;
-  /**
-   * Statement run with the pending credentials in testSecret.
-   * @default 'SELECT NOW()'
-   */
-  testQuery?: string;
 }
 
 /** Connection settings read from a PostgreSQL secret (AWS's RDS shape). */

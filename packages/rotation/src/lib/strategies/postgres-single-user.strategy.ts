@@ -3,7 +3,8 @@ import { SecretShapeError } from '../errors/secret-shape-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
 import type { PasswordOptions, RotationContext, RotationStrategy } from '../rotation.types.js';
 import type { SecretVersion } from '../secret-version.js';
-import { close, describeLoginError, loadPg, login, parsePostgresSecret, type PostgresConnectionOptions, type PostgresSecret } from './postgres-connection.js';
+import { close, describeLoginError, loadPg, login, parsePostgresSecret, type PostgresSecret } from './postgres-connection.js';
+import type { PostgresConnectionOptions } from './postgres-connection.options.js';
 
 /** Options of {@link postgresSingleUser}. */
 export interface PostgresSingleUserOptions extends PostgresConnectionOptions {
