@@ -6,9 +6,14 @@ import * as config from './config/index';
 describe('entry points', () => {
   it('@keyturn/nestjs', () => {
     expect(Object.keys(root).sort()).toEqual([
+      'AUTH_RETRY_DEFAULTS',
+      'CredentialsRejectedError',
       'InjectSecret',
+      'InvalidConnectionSecretError',
       'InvalidSecretsOptionsError',
       'InvalidTenantIdError',
+      'ROTATING_CLIENT_DEFAULTS',
+      'RotatingClient',
       'SECRETS_DEFAULTS',
       'SECRETS_MODULE_OPTIONS',
       'SECRET_STORE',
@@ -18,6 +23,8 @@ describe('entry points', () => {
       'SecretsModuleStartupError',
       'SecretsService',
       'TenantsNotConfiguredError',
+      'credentialsFromSecretHandle',
+      'credentialsFromSecretStore',
       'defineSecret',
       'getSecretToken',
       'resolveSecretsOptions',

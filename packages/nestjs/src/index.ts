@@ -1,5 +1,6 @@
 // Root entry of @keyturn/nestjs. Integrations with optional peers live in subpath entries
 // (@keyturn/nestjs/terminus, /config, /typeorm, /ioredis) and are never imported from here.
+// The connection helpers below (RotatingClient and the credential adapters) need no optional peer.
 export { SecretsModule } from './lib/secrets.module.js';
 export { SecretsCoreModule } from './lib/secrets-core.module.js';
 export { SecretsService } from './lib/secrets.service.js';
@@ -25,3 +26,9 @@ export type {
 } from './lib/interfaces/secret-definition.interface.js';
 export type { SecretsModuleOptions, SecretSourceName, SecretsTenantOptions } from './lib/interfaces/secrets-module-options.interface.js';
 export type { SecretsOptionsFactory } from './lib/interfaces/secrets-options-factory.interface.js';
+export { RotatingClient, ROTATING_CLIENT_DEFAULTS, type RotatingClientOptions, type ClientLease, type ClientSwapEvent } from './rebuild/rotating-client.js';
+export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike } from './rebuild/credentials-adapters.js';
+export type { CredentialsSource, CredentialsVersion, ConnectionLogger } from './rebuild/credentials-source.js';
+export { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './rebuild/auth-retry.options.js';
+export { CredentialsRejectedError, type CredentialsRejectedErrorOptions } from './rebuild/errors/credentials-rejected.error.js';
+export { InvalidConnectionSecretError } from './rebuild/errors/invalid-connection-secret.error.js';
