@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable, Module, type LoggerService, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type LoggerService, type OnModuleInit, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, MinLength } from 'class-validator';
 import { firstValueFrom, take, toArray } from 'rxjs';
@@ -18,6 +18,7 @@ import {
   type SecretsOptionsFactory,
   type SecretType,
 } from '@keyturn/nestjs';
+import { SecretsHealthIndicator, SecretsHealthModule } from '@keyturn/nestjs/terminus';
 
 class DbCredentials {
   @IsString() username!: string;
@@ -183,5 +184,83 @@ describe('SecretsModule', () => {
       .catch((e: unknown) => e);
     expect(ref).toBeInstanceOf(InvalidSecretsOptionsError);
     expect((ref as Error).message).toMatch(/ttlMs must be a positive number[\s\S]*unknown source 'vault'/);
+  });
+});
+
+describe('SecretsModule.forRoot({ isGlobal: false })', () => {
+  @Injectable()
+  class DeepReader implements OnModuleInit {
+    keyAtInit: string | undefined;
+    constructor(@InjectSecret(jwtKey) readonly key: SecretHandle<string>) {}
+    onModuleInit(): void {
+      this.keyAtInit = this.key.get();
+    }
+  }
+  @Module({ imports: [SecretsModule.forFeature(jwtKey)], providers: [DeepReader], exports: [DeepReader] })
+  class InnerModule {}
+  @Module({ imports: [InnerModule], exports: [InnerModule] })
+  class OuterModule {}
+
+  @Injectable()
+  class RootUser {
+    constructor(
+      readonly secrets: SecretsService,
+      @Inject(SECRET_STORE) readonly store: SecretStore,
+    ) {}
+  }
+
+  @Injectable()
+  class NeedsService {
+    constructor(readonly secrets: SecretsService) {}
+  }
+  @Module({ providers: [NeedsService] })
+  class ElsewhereModule {}
+
+  /** An application root module: forRoot at the top, forFeature in feature modules, some of them nested. */
+  const appModule = (root: ReturnType<typeof SecretsModule.forRoot>, extra: Type[] = []): Type => {
+    @Module({ imports: [root, DataModule, OuterModule, SecretsHealthModule.forRoot(), ...extra], providers: [RootUser] })
+    class AppModule {}
+    return AppModule;
+  };
+
+  let moduleRef: TestingModule | undefined;
+  afterEach(async () => {
+    await moduleRef?.close();
+    moduleRef = undefined;
+  });
+
+  it.each([
+    ['forRoot', () => SecretsModule.forRoot({ isGlobal: false, sources: [memory()], logger: false })],
+    ['forRootAsync', () => SecretsModule.forRootAsync({ isGlobal: false, useClass: OptionsService })],
+  ])('%s: forFeature works in feature modules at any depth; the root module gets SecretsService and SECRET_STORE', async (_name, root) => {
+    moduleRef = await Test.createTestingModule({ imports: [appModule(root())] }).compile();
+    await moduleRef.init();
+    const repo = moduleRef.get(Repository, { strict: false });
+    expect(repo.db.get()).toBeInstanceOf(DbCredentials);
+    expect(repo.usernameAtInit).toBe('app');
+    // Start-up ran before the init hook of a module three levels down.
+    expect(moduleRef.get(DeepReader, { strict: false }).keyAtInit).toBe('k1-signing-key');
+    const user = moduleRef.get(RootUser, { strict: false });
+    expect(user.store).toBe(user.secrets.store);
+    expect(user.store.states().map((s) => s.secretId).sort()).toEqual(['app/db', 'app/jwt']);
+    await expect(user.secrets.get(dbPassword)).resolves.toBe(GOOD.password);
+    // The health indicator reads the same store.
+    expect(moduleRef.get(SecretsHealthIndicator, { strict: false }).check()).toMatchObject({ secrets: { status: 'up' } });
+  });
+
+  it('keeps SecretsService out of modules that do not import the root module; global by default', async () => {
+    const local = await Test.createTestingModule({
+      imports: [appModule(SecretsModule.forRoot({ isGlobal: false, sources: [memory()], logger: false }), [ElsewhereModule])],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(local).toBeInstanceOf(Error);
+    expect((local as Error).message).toMatch(/NeedsService[\s\S]*SecretsService[\s\S]*ElsewhereModule/);
+
+    moduleRef = await Test.createTestingModule({
+      imports: [appModule(SecretsModule.forRoot({ sources: [memory()], logger: false }), [ElsewhereModule])],
+    }).compile();
+    await moduleRef.init();
+    expect(moduleRef.get(NeedsService, { strict: false }).secrets).toBe(moduleRef.get(RootUser, { strict: false }).secrets);
   });
 });

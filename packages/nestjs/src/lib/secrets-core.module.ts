@@ -2,7 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import type { KeyturnLogger } from '@keyturn/core';
 import { ConfigurableSecretsModule, SECRETS_MODULE_OPTIONS } from './secrets.module-definition.js';
 import { SECRET_STORE } from './secrets.constants.js';
-import { KEYTURN_LOGGER, RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES } from './secrets.internal-constants.js';
+import { KEYTURN_LOGGER, RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_STORE } from './secrets.internal-constants.js';
 import type { SecretsModuleOptions } from './interfaces/secrets-module-options.interface.js';
 import { resolveSecretsOptions, type ResolvedSecretsOptions } from './secrets-options.validator.js';
 import { toKeyturnLogger } from './keyturn-logger.adapter.js';
@@ -16,8 +16,9 @@ import { SecretsService } from './secrets.service.js';
 const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
 /**
- * The engine behind `SecretsModule`: options, the store, handles, lifecycle. Global by default
- * (`isGlobal`), so `forFeature` works in any module and its hooks run before other modules'.
+ * The engine behind `SecretsModule`: options, the store, handles, lifecycle. Always a global module
+ * (its hooks run before other modules', and `forFeature` works in any module); `isGlobal` (default
+ * true) decides whether it also exports `SECRET_STORE` and `SecretsService` to every module.
  */
 @Module({
   providers: [
@@ -47,7 +48,9 @@ const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, err
     SecretHandleFactory,
     TenantSecrets,
     SecretsService,
+    { provide: SECRETS_PRIVATE_STORE, useExisting: SECRET_STORE },
+    { provide: SECRETS_PRIVATE_SERVICE, useExisting: SecretsService },
   ],
-  exports: [SECRET_STORE, SecretsService, SecretHandleFactory, RESOLVED_SECRETS_OPTIONS],
+  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE],
 })
 export class SecretsCoreModule extends ConfigurableSecretsModule {}

@@ -4,3 +4,10 @@ export const RESOLVED_SECRETS_OPTIONS = Symbol('RESOLVED_SECRETS_OPTIONS');
 export const KEYTURN_LOGGER = Symbol('KEYTURN_LOGGER');
 /** The store and the sources the module built (released on shutdown). */
 export const SECRET_STORE_RESOURCES = Symbol('SECRET_STORE_RESOURCES');
+/**
+ * The store and `SecretsService` under private tokens. The core module is always global and exports
+ * these (with `SecretHandleFactory`), so `forFeature` and the health indicator work in any module;
+ * `isGlobal` decides only whether the public `SECRET_STORE` / `SecretsService` are global too.
+ */
+export const SECRETS_PRIVATE_STORE = Symbol('SECRETS_PRIVATE_STORE');
+export const SECRETS_PRIVATE_SERVICE = Symbol('SECRETS_PRIVATE_SERVICE');

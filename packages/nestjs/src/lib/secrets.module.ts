@@ -1,9 +1,26 @@
-import { Module, type DynamicModule, type FactoryProvider } from '@nestjs/common';
+import { Module, type DynamicModule, type FactoryProvider, type Provider } from '@nestjs/common';
 import { SecretsCoreModule } from './secrets-core.module.js';
 import { SECRETS_ASYNC_OPTIONS_TYPE, SECRETS_OPTIONS_TYPE } from './secrets.module-definition.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import { getSecretToken } from './define-secret.js';
 import { SecretHandleFactory } from './secret-handle.factory.js';
+import { SECRET_STORE } from './secrets.constants.js';
+import { SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_STORE } from './secrets.internal-constants.js';
+import { SecretsService } from './secrets.service.js';
+
+/**
+ * With `isGlobal: false` the core module keeps `SECRET_STORE` and `SecretsService` to itself; the
+ * root `SecretsModule` provides them to the module that imports it.
+ */
+const LOCAL_PUBLIC_PROVIDERS: Provider[] = [
+  { provide: SECRET_STORE, useExisting: SECRETS_PRIVATE_STORE },
+  { provide: SecretsService, useExisting: SECRETS_PRIVATE_SERVICE },
+];
+
+function rootModule(core: DynamicModule, isGlobal: boolean | undefined): DynamicModule {
+  if (isGlobal !== false) return { module: SecretsModule, imports: [core], exports: [core] };
+  return { module: SecretsModule, imports: [core], providers: LOCAL_PUBLIC_PROVIDERS, exports: [SECRET_STORE, SecretsService] };
+}
 
 /**
  * AWS Secrets Manager for NestJS.
@@ -19,14 +36,18 @@ import { SecretHandleFactory } from './secret-handle.factory.js';
  */
 @Module({})
 export class SecretsModule {
-  /** Configures the store once for the application (global by default). */
+  /**
+   * Configures the store once for the application, in the root module. `SECRET_STORE` and
+   * `SecretsService` are injectable everywhere by default; with `isGlobal: false` only in the module
+   * that imports `forRoot`. `forFeature` works in any module either way.
+   */
   static forRoot(options: typeof SECRETS_OPTIONS_TYPE = {}): DynamicModule {
-    return { module: SecretsModule, imports: [SecretsCoreModule.forRoot(options)], exports: [SecretsCoreModule] };
+    return rootModule(SecretsCoreModule.forRoot(options), options.isGlobal);
   }
 
   /** Like `forRoot`, with options from `useFactory` / `useClass` / `useExisting` (a `SecretsOptionsFactory`). */
   static forRootAsync(options: typeof SECRETS_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return { module: SecretsModule, imports: [SecretsCoreModule.forRootAsync(options)], exports: [SecretsCoreModule] };
+    return rootModule(SecretsCoreModule.forRootAsync(options), options.isGlobal);
   }
 
   /**

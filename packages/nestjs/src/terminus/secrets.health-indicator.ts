@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { SecretState, SecretStore } from '@keyturn/core';
-import { SECRET_STORE } from '../lib/secrets.constants.js';
+import { SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
 import { SECRETS_HEALTH_DEFAULTS, SECRETS_HEALTH_OPTIONS, type SecretsHealthOptions } from './secrets-health.options.js';
 
 /** Per-secret detail in the health payload: freshness and provenance, never the value. */
@@ -30,7 +30,8 @@ export class SecretsHealthIndicator {
 
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(SECRET_STORE) private readonly store: SecretStore,
+    // The core module's own export: found with `isGlobal: false` too.
+    @Inject(SECRETS_PRIVATE_STORE) private readonly store: SecretStore,
     @Optional() @Inject(SECRETS_HEALTH_OPTIONS) options?: SecretsHealthOptions,
   ) {
     this.options = { ...SECRETS_HEALTH_DEFAULTS, ...options };
