@@ -24,7 +24,8 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
   let client: SecretsManagerClient;
   const logger = recordingLogger();
   const seen = new Set<string>();
-  const envBefore = { ...process.env };
+  const ENV_KEYS = ['SECRETS_MANAGER_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'KEY_NAMES', 'KEY_ENCODING', 'KEY_LENGTH'];
+  const envBefore = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   const consoleLines: string[] = [];
   const errors: unknown[] = [];
 
@@ -70,7 +71,10 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
   });
   afterAll(async () => {
     jest.restoreAllMocks();
-    process.env = envBefore;
+    for (const [k, v] of Object.entries(envBefore)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     client?.destroy();
     await Promise.all([emulator?.stop(), pg?.stop(), redis?.stop()]);
   });
