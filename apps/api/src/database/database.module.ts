@@ -1,12 +1,17 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { SecretStore, SecretValue } from '@keyturn/core';
-import { SECRET_STORE } from '@keyturn/nestjs';
+import { SecretsService } from '@keyturn/nestjs';
+import { typeOrmOptionsFromSecret } from '@keyturn/nestjs/typeorm';
 import { API_OPTIONS, type ApiOptions } from '../config/api-options.js';
-import type { PostgresSecret } from '../secrets/secret-shapes.js';
+import { SECRET_DEFINITIONS } from '../secrets/secrets.constants.js';
+import type { SecretDefinitions } from '../secrets/secret-definitions.js';
 import { ENTITIES } from './entities.js';
 
-/** TypeORM on PostgreSQL with credentials from the rotating database secret. */
+/**
+ * TypeORM on PostgreSQL with credentials from the rotating database secret: each new connection
+ * logs in with the current user and password; a refused login during a rotation forces a refresh
+ * (and tries AWSPENDING) instead of failing the query.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(): DynamicModule {
@@ -14,23 +19,13 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [SECRET_STORE, API_OPTIONS],
-          useFactory: async (store: SecretStore, options: ApiOptions) => {
-            const entry = await store.load<PostgresSecret>({ ref: options.secrets.postgres, transform: (v: SecretValue) => v.json<PostgresSecret>() });
-            const first = entry.get();
-            return {
-              type: 'postgres' as const,
-              host: first.host,
-              port: first.port,
-              database: first.dbname,
-              username: first.username,
-              // node-postgres calls this for every new physical connection: a rotated password is used at once.
-              password: () => entry.get().password,
-              entities: ENTITIES,
-              synchronize: options.synchronize,
-              extra: { max: 10, connectionTimeoutMillis: 5_000 },
-            };
-          },
+          inject: [SecretsService, API_OPTIONS, SECRET_DEFINITIONS],
+          useFactory: async (secrets: SecretsService, options: ApiOptions, defs: SecretDefinitions) =>
+            typeOrmOptionsFromSecret(
+              await secrets.handle(defs.postgres),
+              { entities: ENTITIES, synchronize: options.synchronize, retryAttempts: 3, extra: { max: 10, connectionTimeoutMillis: 5_000 } },
+              { logger: new Logger('Database') },
+            ),
         }),
       ],
     };

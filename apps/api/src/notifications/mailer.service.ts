@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { ApiSecrets } from '../secrets/api-secrets.js';
 import type { SmtpSecret } from '../secrets/secret-shapes.js';
@@ -18,7 +18,7 @@ interface SmtpError {
  * secret rotates; a login refused by the relay forces one refresh of the secret and one retry.
  */
 @Injectable()
-export class MailerService implements OnModuleInit, OnModuleDestroy {
+export class MailerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MailerService.name);
   private transporter: Transporter | undefined;
   private builtFromVersion: string | undefined;
@@ -26,7 +26,7 @@ export class MailerService implements OnModuleInit, OnModuleDestroy {
 
   constructor(private readonly secrets: ApiSecrets) {}
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     this.build();
     this.unsubscribe = this.secrets.smtp.onRotation(() => this.build());
   }

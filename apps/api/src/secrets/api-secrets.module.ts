@@ -1,11 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { getSecretToken, SecretsModule, type SecretHandle } from '@keyturn/nestjs';
 import { ApiSecrets } from './api-secrets.js';
+import { RefreshLoopStarter } from './refresh-loop-starter.js';
+import { SECRET_DEFINITIONS } from './secrets.constants.js';
 import type { SecretDefinitions } from './secret-definitions.js';
 import type { JwtKeySecret, SmtpSecret, StripeApiKeySecret, StripeWebhookSecret } from './secret-shapes.js';
 
-/** Injection token of the API's {@link SecretDefinitions}. */
-export const SECRET_DEFINITIONS = Symbol('SECRET_DEFINITIONS');
 
 /** Registers the API's secrets with Keyturn and provides {@link ApiSecrets}. */
 @Global()
@@ -18,6 +18,7 @@ export class ApiSecretsModule {
       imports: [feature],
       providers: [
         { provide: SECRET_DEFINITIONS, useValue: defs },
+        RefreshLoopStarter,
         {
           provide: ApiSecrets,
           inject: [getSecretToken(defs.stripeApiKey), getSecretToken(defs.stripeWebhook), getSecretToken(defs.jwt), getSecretToken(defs.smtp)],

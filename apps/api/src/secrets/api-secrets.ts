@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { SecretHandle } from '@keyturn/nestjs';
 import { RotatingSecret } from './rotating-secret.js';
 import type { JwtKeySecret, SmtpSecret, StripeApiKeySecret, StripeWebhookSecret } from './secret-shapes.js';
@@ -15,7 +15,7 @@ export interface ApiSecretHandles {
  * The secrets the API's own code reads (database and Redis credentials are handled by the
  * Keyturn TypeORM and ioredis integrations and never pass through here).
  */
-export class ApiSecrets implements OnModuleInit, OnApplicationShutdown {
+export class ApiSecrets implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly stripeApiKey: RotatingSecret<StripeApiKeySecret>;
   readonly stripeWebhook: RotatingSecret<StripeWebhookSecret>;
   readonly jwt: RotatingSecret<JwtKeySecret>;
@@ -32,8 +32,11 @@ export class ApiSecrets implements OnModuleInit, OnApplicationShutdown {
     return [this.stripeApiKey, this.stripeWebhook, this.jwt, this.smtp] as RotatingSecret<unknown>[];
   }
 
-  /** Starts tracking previous versions (signature verifiers accept them during a rotation window). */
-  async onModuleInit(): Promise<void> {
+  /**
+   * Starts tracking previous versions (signature verifiers accept them during a rotation window).
+   * Runs at bootstrap, after every module's init hook, so Keyturn's start-up load has finished.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     await Promise.all(this.all().map((s) => s.start()));
   }
 

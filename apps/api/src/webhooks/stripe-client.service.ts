@@ -1,10 +1,10 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import Stripe from 'stripe';
 import { ApiSecrets } from '../secrets/api-secrets.js';
 
 /** The Stripe SDK client, built from the secret API key and rebuilt when that key rotates. */
 @Injectable()
-export class StripeClientService implements OnModuleInit, OnModuleDestroy {
+export class StripeClientService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StripeClientService.name);
   private client: Stripe | undefined;
   private builtFromVersion: string | undefined;
@@ -12,7 +12,7 @@ export class StripeClientService implements OnModuleInit, OnModuleDestroy {
 
   constructor(private readonly secrets: ApiSecrets) {}
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     this.build();
     this.unsubscribe = this.secrets.stripeApiKey.onRotation(() => this.build());
   }
