@@ -42,20 +42,26 @@ export async function requireSecretJson<T>(client: SecretsManagerClient, secretI
 
 /**
  * Passwords of a secret's AWSCURRENT, AWSPENDING and AWSPREVIOUS versions: what a service that
- * trusts Secrets Manager accepts during a rotation window. Cached for `ttlMs`.
+ * trusts Secrets Manager accepts during a rotation window. Cached for `ttlMs`; while Secrets
+ * Manager cannot be reached the last list read stays in force (the service does not go down with it).
  */
 export function passwordsOfSecret(client: SecretsManagerClient, secretId: string, ttlMs = 250): () => Promise<string[]> {
   let cached: { at: number; passwords: string[] } | undefined;
   let inflight: Promise<string[]> | undefined;
   const load = async () => {
-    const stages = await Promise.all(['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS'].map((s) => readSecretJson<{ password?: string }>(client, secretId, s).catch(() => undefined)));
+    const stages = await Promise.all(['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS'].map((s) => readSecretJson<{ password?: string }>(client, secretId, s)));
     return stages.map((v) => v?.password).filter((p): p is string => typeof p === 'string');
   };
   return async () => {
     if (cached && Date.now() - cached.at < ttlMs) return cached.passwords;
     inflight ??= load().finally(() => (inflight = undefined));
-    const passwords = await inflight;
-    cached = { at: Date.now(), passwords };
-    return passwords;
+    try {
+      const passwords = await inflight;
+      cached = { at: Date.now(), passwords };
+      return passwords;
+    } catch (err) {
+      if (cached) return cached.passwords;
+      throw err;
+    }
   };
 }
