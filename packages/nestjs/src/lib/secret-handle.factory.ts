@@ -10,11 +10,17 @@ import { SecretValueTransformer } from './secret-value.transformer.js';
 import { StoreSecretHandle } from './secret-handle.js';
 import { SecretsLifecycle } from './secrets.lifecycle.js';
 
+/** A definition's shared handle and whether it was loaded (not only registered) when created. */
+interface HandleSlot {
+  readonly handle: Promise<SecretHandle<unknown>>;
+  readonly loaded: boolean;
+}
+
 /** Registers definitions with the store and wraps their entries in handles. */
 @Injectable()
 export class SecretHandleFactory {
   /** One handle (one store binding) per definition, however many modules or calls ask for it. */
-  private readonly handles = new Map<SecretDefinition<unknown>, Promise<SecretHandle<unknown>>>();
+  private readonly handles = new Map<SecretDefinition<unknown>, HandleSlot>();
 
   constructor(
     @Inject(SECRET_STORE) private readonly store: SecretStore,
@@ -31,25 +37,33 @@ export class SecretHandleFactory {
   }
 
   /**
-   * Registers before start-up (loaded by the batched start), loads on demand after it
-   * (lazy modules, imperative and tenant lookups; single-flight in the store).
+   * Before start-up, registers (loaded by the batched start) unless `load` is set; with `load`
+   * (a provider factory reading a secret before start-up) and after start-up (lazy modules,
+   * imperative lookups), loads on demand, single-flight in the store.
    */
   create<T>(definition: SecretDefinition<T>, opts: { load?: boolean } = {}): Promise<SecretHandle<T>> {
+    const load = opts.load === true || this.lifecycle.started;
     const existing = this.handles.get(definition);
-    if (existing) return existing as Promise<SecretHandle<T>>;
-    const created = this.build(definition, opts);
-    this.handles.set(definition, created);
+    // A handle registered before start-up was loaded by the start; only an early on-demand read
+    // of a definition so far only registered needs a load of its own.
+    if (existing && (existing.loaded || !load || this.lifecycle.started)) return existing.handle as Promise<SecretHandle<T>>;
+    const slot: HandleSlot = { handle: this.build(definition, load), loaded: load };
+    this.handles.set(definition, slot);
     // A failed on-demand load is not cached: the next call tries again.
-    created.catch(() => this.handles.delete(definition));
-    return created;
+    slot.handle.catch(() => {
+      if (this.handles.get(definition) !== slot) return;
+      if (existing) this.handles.set(definition, existing);
+      else this.handles.delete(definition);
+    });
+    return slot.handle as Promise<SecretHandle<T>>;
   }
 
   /** A new handle, not shared (tenant secrets, whose lifetime the tenant LRU decides). */
   open<T>(definition: SecretDefinition<T>, opts: { load?: boolean } = {}): Promise<SecretHandle<T>> {
-    return this.build(definition, opts);
+    return this.build(definition, opts.load === true || this.lifecycle.started);
   }
 
-  private async build<T>(definition: SecretDefinition<T>, opts: { load?: boolean }): Promise<SecretHandle<T>> {
+  private async build<T>(definition: SecretDefinition<T>, load: boolean): Promise<SecretHandle<T>> {
     const def = this.resolve(definition);
     const input = {
       ref: def.ref,
@@ -57,7 +71,7 @@ export class SecretHandleFactory {
       ...(def.ttlMs !== undefined ? { ttlMs: def.ttlMs } : {}),
       transform: (value: SecretValue) => this.transformer.transform(def, value),
     };
-    const entry = this.lifecycle.started || opts.load === true ? await this.store.load<T>(input) : this.store.register<T>(input);
+    const entry = load ? await this.store.load<T>(input) : this.store.register<T>(input);
     return new StoreSecretHandle<T>(entry, def, this.store, this.transformer);
   }
 }

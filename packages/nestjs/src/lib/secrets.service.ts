@@ -24,12 +24,13 @@ export class SecretsService {
   }
 
   /**
-   * A handle for a definition, loading it on demand (the same secret shares one cache entry
-   * and refresh loop with every other registration).
+   * A handle for a definition, loading it on demand, also before start-up (e.g. from a provider
+   * factory); concurrent calls share one fetch, and the same secret shares one cache entry and
+   * refresh loop with every other registration.
    * @example const stripe = await secrets.handle(stripeSecret); stripe.get().apiKey
    */
   handle<T>(def: SecretDefinition<T>): Promise<SecretHandle<T>> {
-    return this.handles.create(def);
+    return this.handles.create(def, { load: true });
   }
 
   /** The current validated value of a definition, loading it on demand. */

@@ -1,0 +1,107 @@
+// SecretsService loads on demand also before start-up: a provider factory may read a secret while
+// the module graph is still being built, before the batched start in the init hooks.
+import 'reflect-metadata';
+import { Module, type Provider } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { MemorySource, type SecretFetchResult, type SecretRequest, type SecretSource } from '@keyturn/core';
+import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { SecretsModule, SecretsService, defineSecret, getSecretToken, type SecretHandle, type SecretsModuleOptions } from '@keyturn/nestjs';
+
+const apiKey = defineSecret('app/api-key', { key: 'apiKey' });
+const dbUser = defineSecret('app/db', { key: 'username' });
+const API_CLIENT = Symbol('API_CLIENT');
+const DB_USER = Symbol('DB_USER');
+
+/** A source that counts the requests it answers (to show concurrent early reads share one fetch). */
+class CountingSource implements SecretSource {
+  readonly name = 'counting';
+  readonly requests: string[] = [];
+  constructor(private readonly inner: SecretSource) {}
+  fetch(requests: readonly SecretRequest[], opts?: { signal?: AbortSignal }): Promise<SecretFetchResult[]> {
+    this.requests.push(...requests.map((r) => r.secretId));
+    return this.inner.fetch(requests, opts);
+  }
+}
+
+/** Providers that read secrets in their factories, as adopters write them. */
+const earlyReaders: Provider[] = [
+  {
+    provide: API_CLIENT,
+    useFactory: async (secrets: SecretsService) => {
+      const [fromHandle, fromGet, again] = await Promise.all([
+        secrets.handle(apiKey).then((h) => h.get()),
+        secrets.get(apiKey),
+        secrets.get(apiKey),
+      ]);
+      return { fromHandle, fromGet, again };
+    },
+    inject: [SecretsService],
+  },
+  {
+    provide: DB_USER,
+    useFactory: async (secrets: SecretsService) => (await secrets.handle(dbUser)).get(),
+    inject: [SecretsService],
+  },
+];
+
+/** The same definition is also injected through forFeature, registered before the early read. */
+@Module({ imports: [SecretsModule.forFeature(dbUser)] })
+class FeatureModule {}
+
+async function compile(options: SecretsModuleOptions): Promise<TestingModule> {
+  @Module({ imports: [SecretsModule.forRoot(options), FeatureModule], providers: earlyReaders })
+  class AppModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  await moduleRef.init();
+  return moduleRef;
+}
+
+describe('secrets read from provider factories before start-up', () => {
+  it('over the memory source: values load on demand, concurrent reads share one fetch, start-up reuses them', async () => {
+    const source = new CountingSource(new MemorySource({ secrets: { 'app/api-key': { apiKey: 'memory-key-1' }, 'app/db': { username: 'reporting' } } }));
+    const moduleRef = await compile({ sources: [source], logger: false });
+    try {
+      expect(moduleRef.get(API_CLIENT)).toEqual({ fromHandle: 'memory-key-1', fromGet: 'memory-key-1', again: 'memory-key-1' });
+      expect(moduleRef.get(DB_USER)).toBe('reporting');
+      expect(source.requests.filter((id) => id === 'app/api-key')).toHaveLength(1);
+      expect(source.requests.filter((id) => id === 'app/db')).toHaveLength(1);
+      const injected = moduleRef.get<SecretHandle<string>>(getSecretToken(dbUser));
+      expect(injected.get()).toBe('reporting');
+      expect(injected.state().state).toBe('fresh');
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  describe('over AWS Secrets Manager (moto)', () => {
+    let moto: MotoServer;
+    let admin: SecretsManagerClient;
+    beforeAll(async () => {
+      moto = await startMoto();
+      admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+      await admin.send(new CreateSecretCommand({ Name: 'app/api-key', SecretString: JSON.stringify({ apiKey: 'moto-key-1' }) }));
+      await admin.send(new CreateSecretCommand({ Name: 'app/db', SecretString: JSON.stringify({ username: 'moto-user' }) }));
+    });
+    afterAll(async () => {
+      admin?.destroy();
+      await moto?.stop();
+    });
+
+    it('values load on demand through the AWS SDK before start-up', async () => {
+      const cfg = testClientConfig(moto.endpoint);
+      const moduleRef = await compile({ endpoint: cfg.endpoint, region: cfg.region, credentials: cfg.credentials, logger: false });
+      try {
+        expect(moduleRef.get(API_CLIENT)).toEqual({ fromHandle: 'moto-key-1', fromGet: 'moto-key-1', again: 'moto-key-1' });
+        expect(moduleRef.get(DB_USER)).toBe('moto-user');
+        const states = moduleRef.get(SecretsService).states();
+        expect(states.map((s) => [s.secretId, s.state, s.source]).sort()).toEqual([
+          ['app/api-key', 'fresh', 'aws'],
+          ['app/db', 'fresh', 'aws'],
+        ]);
+      } finally {
+        await moduleRef.close();
+      }
+    });
+  });
+});
