@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { apiOptionsFromEnv, type ApiOptions } from './config/api-options.js';
 import { createApiApp } from './bootstrap.js';
 import { defaultDataDir } from './embedded/data-dir.js';
@@ -35,8 +35,20 @@ export function useEmbedded(env: NodeJS.ProcessEnv = process.env): boolean {
   return !env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
 }
 
+/** How {@link launchApi} reports. */
+export interface LaunchOptions {
+  /** Launcher messages. @default console.log */
+  readonly log?: (message: string) => void;
+  /** Nest's logger; `false` silences it. @default Nest's console logger */
+  readonly nestLogger?: LoggerService | false;
+  /** Options over those read from the environment. */
+  readonly overrides?: Partial<ApiOptions>;
+}
+
 /** Starts the API (and on the embedded default, the emulator and private servers first). */
-export async function launchApi(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = console.log, overrides: Partial<ApiOptions> = {}): Promise<RunningApi> {
+export async function launchApi(env: NodeJS.ProcessEnv = process.env, launch: LaunchOptions = {}): Promise<RunningApi> {
+  const log = launch.log ?? console.log;
+  const overrides = launch.overrides ?? {};
   const port = intEnv(env, 'PORT', 3000);
   const host = env.HOST ?? '127.0.0.1';
   let stack: EmbeddedStack | undefined;
@@ -50,13 +62,15 @@ export async function launchApi(env: NodeJS.ProcessEnv = process.env, log: (m: s
       emulatorPort: intEnv(env, 'KEYTURN_EMULATOR_PORT', 4583),
       ports: { postgres: intEnv(env, 'KEYTURN_PG_PORT', 54329), redis: intEnv(env, 'KEYTURN_REDIS_PORT', 63799), smtp: intEnv(env, 'KEYTURN_SMTP_PORT', 2525) },
       log,
+      ...(env.PG_BIN_DIR ? { pgBinDir: env.PG_BIN_DIR } : {}),
+      ...(env.REDIS_SERVER_BIN ? { redisServerBin: env.REDIS_SERVER_BIN } : {}),
     });
     await stack.start();
     options = { ...options, secretsEndpoint: stack.endpoint, region: EMULATOR_REGION };
   }
   let app: INestApplication | undefined;
   try {
-    app = await createApiApp({ api: options, ...(stack ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+    app = await createApiApp({ api: options, ...(stack ? { credentials: EMULATOR_CREDENTIALS } : {}) }, launch.nestLogger);
     await app.listen(port, host);
   } catch (err) {
     await app?.close().catch(() => undefined);

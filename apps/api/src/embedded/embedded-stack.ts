@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer } from '@keyturn/emulator';
@@ -26,6 +26,16 @@ export interface EmbeddedStackOptions {
   /** Ports written into the secrets on first run. */
   readonly ports: EmbeddedPorts;
   readonly log: (message: string) => void;
+  /**
+   * Folder of the PostgreSQL server binaries (`PG_BIN_DIR`).
+   * @default the newest /usr/lib/postgresql/<version>/bin
+   */
+  readonly pgBinDir?: string;
+  /**
+   * redis-server binary (`REDIS_SERVER_BIN`).
+   * @default 'redis-server'
+   */
+  readonly redisServerBin?: string;
 }
 
 /** Static credentials of the local emulator (it does not verify signatures unless configured to). */
@@ -86,6 +96,8 @@ export class EmbeddedStack {
   private async startAll(): Promise<void> {
     const { dataDir, names, log } = this.options;
     mkdirSync(dataDir, { recursive: true });
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its folder inside dataDir.
+    if (process.getuid?.() === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o111);
     await assertPortFree('127.0.0.1', this.options.emulatorPort, 'Secrets Manager emulator', 'KEYTURN_EMULATOR_PORT');
     this.emulatorServer = await startEmulator({ host: '127.0.0.1', port: this.options.emulatorPort, dataDir: join(dataDir, 'emulator'), logger: false });
     this.started.push({ name: 'Secrets Manager emulator', where: `${this.emulatorServer.endpoint} (data in ${join(dataDir, 'emulator')})` });
@@ -105,6 +117,7 @@ export class EmbeddedStack {
         port: pg.port,
         superuser: pgMaster.username,
         superuserPassword: () => pgMaster.password,
+        ...(this.options.pgBinDir ? { binDir: this.options.pgBinDir } : {}),
       });
       await this.postgres.start();
       try {
@@ -123,7 +136,7 @@ export class EmbeddedStack {
     const redis = await requireSecretJson<RedisSecret>(this.sdk, names.redis);
     if (isLoopback(redis.host)) {
       await assertPortFree(redis.host, redis.port, 'Redis', `the "port" of secret ${names.redis} (or delete ${dataDir} to reseed)`);
-      this.redis = new RedisProcess({ dir: join(dataDir, 'redis'), host: redis.host, port: redis.port, admin: redisMaster, app: redis });
+      this.redis = new RedisProcess({ dir: join(dataDir, 'redis'), host: redis.host, port: redis.port, admin: redisMaster, app: redis, ...(this.options.redisServerBin ? { bin: this.options.redisServerBin } : {}) });
       await this.redis.start();
       await this.redis.waitUntilReady(async () => {
         const c = new Redis({ host: redis.host, port: redis.port, username: redisMaster.username, password: redisMaster.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

@@ -16,15 +16,20 @@ export interface PostgresProcessOptions {
   readonly superuser: string;
   /** Its password (only used by initdb on first start). */
   readonly superuserPassword: () => string;
+  /**
+   * Folder of `initdb` and `postgres` (`PG_BIN_DIR`).
+   * @default the newest /usr/lib/postgresql/<version>/bin
+   */
+  readonly binDir?: string;
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Finds `initdb` and `postgres`: `PG_BIN_DIR`, else the newest /usr/lib/postgresql/<v>/bin. */
-export function findPostgresBinaries(): string {
-  if (process.env.PG_BIN_DIR) {
-    if (!existsSync(join(process.env.PG_BIN_DIR, 'postgres'))) throw new LaunchError(`PG_BIN_DIR=${process.env.PG_BIN_DIR} has no "postgres" binary`);
-    return process.env.PG_BIN_DIR;
+export function findPostgresBinaries(binDir?: string): string {
+  if (binDir) {
+    if (!existsSync(join(binDir, 'postgres'))) throw new LaunchError(`PG_BIN_DIR=${binDir} has no "postgres" binary: point PG_BIN_DIR at the folder holding initdb and postgres.`);
+    return binDir;
   }
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
@@ -40,7 +45,7 @@ export function findPostgresBinaries(): string {
 /**
  * A private PostgreSQL server for the embedded default: initialised once with scram-sha-256
  * password authentication, started on each launch, stopped on shutdown. As root, it runs as
- * the `postgres` OS user (PostgreSQL refuses root).
+ * the `postgres` OS user (PostgreSQL refuses root); it is spawned with that uid directly, so signals reach the postmaster.
  */
 export class PostgresProcess {
   private child: ChildProcess | undefined;
@@ -54,7 +59,7 @@ export class PostgresProcess {
   }
 
   async start(): Promise<void> {
-    const bin = findPostgresBinaries();
+    const bin = findPostgresBinaries(this.options.binDir);
     const data = join(this.options.dir, 'data');
     mkdirSync(this.options.dir, { recursive: true });
     chmodSync(this.options.dir, 0o700);
@@ -65,19 +70,22 @@ export class PostgresProcess {
       writeFileSync(pwfile, this.options.superuserPassword() + '\n', { mode: 0o600 });
       if (owner) chownSync(pwfile, owner.uid, owner.gid);
       try {
-        const [cmd, args] = this.as(join(bin, 'initdb'), ['-D', data, '-U', this.options.superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8']);
-        await run(cmd, args, { timeout: 120_000 });
+        await run(join(bin, 'initdb'), ['-D', data, '-U', this.options.superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8'], {
+          timeout: 120_000,
+          ...this.spawnAs(owner),
+        });
       } catch (err) {
         throw new LaunchError(`initdb failed in ${data}: ${(err as { stderr?: string }).stderr ?? String(err)}. Delete ${this.options.dir} to start over.`);
       } finally {
         rmSync(pwfile, { force: true });
       }
     }
-    const [cmd, args] = this.as(join(bin, 'postgres'), [
+    const args = [
       '-D', data, '-p', String(this.options.port), '-h', this.options.host,
       '-c', 'unix_socket_directories=', '-c', 'max_connections=100', '-c', 'password_encryption=scram-sha-256',
-    ]);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    ];
+    // Spawned directly as the postgres user (not through runuser/su), so stop() signals the postmaster itself.
+    const child = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...this.spawnAs(owner) });
     child.stderr?.on('data', (d) => (this.stderr = (this.stderr + String(d)).slice(-4000)));
     this.child = child;
   }
@@ -105,15 +113,15 @@ export class PostgresProcess {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 
-  private as(cmd: string, args: string[]): [string, string[]] {
-    return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  private spawnAs(owner: { uid: number; gid: number; home: string } | undefined) {
+    return owner ? { uid: owner.uid, gid: owner.gid, cwd: this.options.dir, env: { ...process.env, HOME: owner.home, USER: 'postgres', LOGNAME: 'postgres' } } : {};
   }
 
-  private async postgresUser(): Promise<{ uid: number; gid: number }> {
+  private async postgresUser(): Promise<{ uid: number; gid: number; home: string }> {
     try {
       const { stdout: uid } = await run('id', ['-u', 'postgres']);
       const { stdout: gid } = await run('id', ['-g', 'postgres']);
-      return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+      return { uid: Number(uid.trim()), gid: Number(gid.trim()), home: this.options.dir };
     } catch {
       throw new LaunchError('Running as root, PostgreSQL must run as the "postgres" OS user, which does not exist: create it (useradd -r postgres) or run as a normal user.');
     }

@@ -18,6 +18,11 @@ export interface RedisProcessOptions {
   readonly admin: RedisAclUser;
   /** The API's user: keys and commands it needs, nothing administrative. */
   readonly app: RedisAclUser;
+  /**
+   * The redis-server binary (`REDIS_SERVER_BIN`).
+   * @default 'redis-server' from PATH
+   */
+  readonly bin?: string;
 }
 
 /**
@@ -39,7 +44,7 @@ export class RedisProcess {
       `user default off\nuser ${admin.username} on >${admin.password} ~* &* +@all\nuser ${app.username} on >${app.password} ~* &* +@all -@admin -@dangerous +info\n`,
       { mode: 0o600 },
     );
-    const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+    const bin = this.options.bin ?? 'redis-server';
     const child = spawn(
       bin,
       ['--port', String(this.options.port), '--bind', this.options.host, '--save', '', '--appendonly', 'no', '--dir', this.options.dir, '--aclfile', aclFile, '--daemonize', 'no', '--loglevel', 'warning'],
