@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { apiOptionsFromEnv, type ApiOptions } from './config/api-options.js';
 import { createApiApp } from './bootstrap.js';
 import { defaultDataDir } from './embedded/data-dir.js';
@@ -40,7 +40,7 @@ export interface LaunchOptions {
   /** Launcher messages. @default console.log */
   readonly log?: (message: string) => void;
   /** Nest's logger; `false` silences it. @default Nest's console logger */
-  readonly nestLogger?: LoggerService | false;
+  readonly nestLogger?: LoggerService | LogLevel[] | false;
   /** Options over those read from the environment. */
   readonly overrides?: Partial<ApiOptions>;
 }
