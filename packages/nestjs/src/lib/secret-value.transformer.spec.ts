@@ -17,6 +17,45 @@ class DbCredentials {
 }
 
 const CANARY = 'canary-Zq81-value';
+/** A value whose JSON form differs from its raw form: quotes and backslashes are escaped. */
+const QUOTED_CANARY = `pw-"Zq81"-back\\slash-'x'-${'\\'}n-end`;
+const JSON_QUOTED = JSON.stringify(QUOTED_CANARY).slice(1, -1);
+
+class QuotingClass {
+  @MinLength(64, { message: (args) => `password ${JSON.stringify(args.value)} is too short` }) password!: string;
+}
+
+/** Valibot-style issues: the message quotes the input with JSON.stringify, and the issue names the check. */
+const valibotLike: StandardSchemaV1<unknown, { token: string }> = {
+  '~standard': {
+    version: 1,
+    vendor: 'valibot-like',
+    validate: (input) => {
+      const token = (input as { nested: { token: string } }).nested.token;
+      return {
+        issues: [
+          { kind: 'validation', type: 'regex', expected: '/^tok_/', received: JSON.stringify(token), message: `Invalid format: Expected /^tok_/ but received ${JSON.stringify(token)}`, path: ['nested', 'token'] },
+          { kind: 'validation', type: 'starts_with', expected: '"tok_"', received: JSON.stringify(token.slice(0, 4)), message: `Invalid start: Expected "tok_" but received ${JSON.stringify(token.slice(0, 4))}`, path: ['nested', 'token'] },
+        ] as StandardSchemaV1.Issue[],
+      };
+    },
+  },
+};
+
+/** A Standard Schema with only messages (what the spec guarantees), quoting the input as JSON. */
+const messageOnly: StandardSchemaV1<unknown, { token: string }> = {
+  '~standard': {
+    version: 1,
+    vendor: 'test',
+    validate: (input) => ({ issues: [{ message: `expected tok_..., received ${JSON.stringify((input as { token: string }).token)} in ${JSON.stringify(input)}`, path: ['token'] }] }),
+  },
+};
+
+function expectNoCanary(err: unknown): void {
+  expect(err).toBeInstanceOf(SecretValidationError);
+  const printed = [(err as Error).message, JSON.stringify((err as SecretValidationError).issues), inspect(err)].join('\n');
+  for (const form of [QUOTED_CANARY, JSON_QUOTED, JSON.stringify(QUOTED_CANARY), 'Zq81', 'pw-"']) expect(printed).not.toContain(form);
+}
 const value = (secretString: string) => new SecretValue({ secretId: 'app/db', versionId: 'v1', source: 'memory', secretString });
 
 /** A Standard Schema that quotes its input in the message (as some validators do). */
@@ -80,5 +119,27 @@ describe('SecretValueTransformer', () => {
     expect(inspect(out)).not.toContain(CANARY);
     expect(JSON.parse(JSON.stringify(out))).toEqual({ username: '[redacted]', password: '[redacted]', pool: '[redacted]' });
     expect({ ...out }.password).toBe(CANARY);
+  });
+
+  it('scrubs a value with quotes and backslashes quoted as JSON by a class-validator message', async () => {
+    const def = defineSecret('app/db', { schema: QuotingClass });
+    const err = await transformer.transform(def, value(JSON.stringify({ password: QUOTED_CANARY }))).catch((e: unknown) => e);
+    expectNoCanary(err);
+    expect((err as SecretValidationError).issues).toEqual([{ path: 'password', constraints: ['minLength: password [redacted] is too short'] }]);
+  });
+
+  it('builds Standard Schema constraints from the check names when the vendor gives them (valibot-style)', async () => {
+    const def = defineSecret('app/stripe', { schema: valibotLike });
+    const err = await transformer.transform(def, value(JSON.stringify({ nested: { token: QUOTED_CANARY } }))).catch((e: unknown) => e);
+    expectNoCanary(err);
+    expect((err as SecretValidationError).issues).toEqual([{ path: 'nested.token', constraints: ['regex (expected /^tok_/)', 'starts_with (expected "tok_")'] }]);
+  });
+
+  it('scrubs raw, JSON-quoted and JSON-escaped forms from Standard Schema messages', async () => {
+    const def = defineSecret('app/stripe', { schema: messageOnly });
+    const err = await transformer.transform(def, value(JSON.stringify({ token: QUOTED_CANARY, port: 54321 }))).catch((e: unknown) => e);
+    expectNoCanary(err);
+    expect((err as Error).message).not.toContain('54321');
+    expect((err as SecretValidationError).issues).toEqual([{ path: 'token', constraints: ['expected tok_..., received [redacted] in [redacted]'] }]);
   });
 });

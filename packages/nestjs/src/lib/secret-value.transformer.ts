@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { SecretValue } from '@keyturn/core';
 import type { SecretClassSchema, SecretDefinition } from './interfaces/secret-definition.interface.js';
@@ -47,7 +48,7 @@ export class SecretValueTransformer {
     if (result.issues !== undefined) {
       const issues = result.issues.map((issue) => ({
         path: joinPath(prefix, (issue.path ?? []).map((seg) => String(typeof seg === 'object' ? seg.key : seg))),
-        constraints: [issue.message],
+        constraints: [describeStandardIssue(issue)],
       }));
       throw secretValidationError(secretId, scrub(mergeByPath(issues), input));
     }
@@ -87,19 +88,60 @@ function mergeByPath(issues: SecretValidationIssue[]): SecretValidationIssue[] {
   return [...byPath].map(([path, constraints]) => ({ path, constraints }));
 }
 
-/** Messages are written by validators, some of which quote the input; remove anything the input contains. */
-function scrub(issues: SecretValidationIssue[], input: unknown): SecretValidationIssue[] {
-  const leaves = new Set<string>();
+/** Details of an issue that come from the schema (what was expected), never from the input. */
+const SCHEMA_DETAILS = ['expected', 'minimum', 'maximum', 'format'] as const;
+
+/**
+ * A Standard Schema issue as a constraint. The spec only guarantees `message`, which validators
+ * may write with the input quoted (valibot: `... but received "<value>"`); when the vendor names
+ * the failed check (valibot `kind` + `type`, zod `code`), the constraint is built from that name
+ * and the schema's expectation instead, and the message is dropped.
+ */
+function describeStandardIssue(issue: StandardSchemaV1.Issue): string {
+  const fields = issue as unknown as Record<string, unknown>;
+  const name = typeof fields['kind'] === 'string' && typeof fields['type'] === 'string' ? fields['type'] : typeof fields['code'] === 'string' ? fields['code'] : undefined;
+  if (name === undefined || name === 'custom') return name === undefined ? issue.message : `${name}: ${issue.message}`;
+  const details = SCHEMA_DETAILS.flatMap((key) => {
+    const v = fields[key];
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? [`${key} ${String(v)}`] : [];
+  });
+  return details.length > 0 ? `${name} (${details.join(', ')})` : name;
+}
+
+/** Every form in which a message could quote a value of the input: raw, JSON-quoted (with and without quotes), util.inspect-escaped. */
+function quotedForms(input: unknown): string[] {
+  const forms = new Set<string>();
+  const add = (s: string) => {
+    if (s.length >= 3) forms.add(s);
+  };
+  const addString = (s: string) => {
+    add(s);
+    const json = JSON.stringify(s);
+    add(json);
+    add(json.slice(1, -1));
+    add(inspect(s).slice(1, -1));
+  };
   const collect = (v: unknown, depth: number) => {
     if (depth > 8) return;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') {
-      const s = String(v);
-      if (s.length >= 3) leaves.add(s);
-    } else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) collect(x, depth + 1);
+    if (typeof v === 'string') addString(v);
+    else if (typeof v === 'number' || typeof v === 'bigint') add(String(v));
+    else if (v !== null && typeof v === 'object') {
+      try {
+        add(JSON.stringify(v));
+      } catch {
+        // Not serialisable: its leaves are still collected below.
+      }
+      for (const x of Object.values(v)) collect(x, depth + 1);
+    }
   };
   collect(input, 0);
-  const sorted = [...leaves].sort((a, b) => b.length - a.length);
-  const clean = (msg: string) => sorted.reduce((m, leaf) => m.split(leaf).join(REDACTED), msg);
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Messages are written by validators, some of which quote the input; remove every form of every value the input contains. */
+function scrub(issues: SecretValidationIssue[], input: unknown): SecretValidationIssue[] {
+  const forms = quotedForms(input);
+  const clean = (msg: string) => forms.reduce((m, form) => m.split(form).join(REDACTED), msg);
   return issues.map((i) => ({ path: i.path, constraints: i.constraints.map(clean) }));
 }
 
