@@ -17,6 +17,7 @@ describe('entry points', () => {
       'SECRETS_DEFAULTS',
       'SECRETS_MODULE_OPTIONS',
       'SECRET_STORE',
+      'SecretNameVariableMissingError',
       'SecretValueTransformer',
       'SecretsCoreModule',
       'SecretsModule',

@@ -15,6 +15,7 @@ export { InvalidSecretsOptionsError } from './lib/errors/invalid-secrets-options
 export { InvalidTenantIdError } from './lib/errors/invalid-tenant-id.error.js';
 export { TenantsNotConfiguredError } from './lib/errors/tenants-not-configured.error.js';
 export { SecretsModuleStartupError } from './lib/errors/secrets-module-startup.error.js';
+export { SecretNameVariableMissingError } from './lib/errors/secret-name-variable-missing.error.js';
 export type { SecretHandle, SecretVersionStage } from './lib/interfaces/secret-handle.interface.js';
 export type {
   DefineSecretOptions,
