@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { credentialsFromSecretHandle, RotatingClient } from '@keyturn/nestjs';
 import { createTransport, type Transporter } from 'nodemailer';
 import { ApiSecrets } from '../secrets/api-secrets.js';
 import type { SmtpSecret } from '../secrets/secret-shapes.js';
@@ -14,26 +15,28 @@ interface SmtpError {
 }
 
 /**
- * Sends mail through the SMTP relay named by the SMTP secret. The transporter is rebuilt when the
- * secret rotates; a login refused by the relay forces one refresh of the secret and one retry.
+ * Sends mail through the SMTP relay named by the SMTP secret. Keyturn's `RotatingClient` builds a
+ * new transporter when the secret rotates (mails in flight finish on the old one); a login the
+ * relay refuses forces one refresh of the secret and one retry.
  */
 @Injectable()
-export class MailerService implements OnApplicationBootstrap, OnModuleDestroy {
+export class MailerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MailerService.name);
-  private transporter: Transporter | undefined;
-  private builtFromVersion: string | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private rotating: RotatingClient<Transporter, SmtpSecret> | undefined;
 
   constructor(private readonly secrets: ApiSecrets) {}
 
-  onApplicationBootstrap(): void {
-    this.build();
-    this.unsubscribe = this.secrets.smtp.onRotation(() => this.build());
+  async onApplicationBootstrap(): Promise<void> {
+    this.rotating = await RotatingClient.create<Transporter, SmtpSecret>({
+      source: credentialsFromSecretHandle(this.secrets.smtp.secretHandle),
+      create: (value) => createTransport(this.transportOptions(value)),
+      dispose: (transporter) => transporter.close(),
+      logger: new Logger('Mailer'),
+    });
   }
 
-  onModuleDestroy(): void {
-    this.unsubscribe?.();
-    this.transporter?.close();
+  async onApplicationShutdown(): Promise<void> {
+    await this.rotating?.close();
   }
 
   async send(to: string, subject: string, text: string): Promise<SentMail> {
@@ -43,32 +46,25 @@ export class MailerService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.isAuthFailure(err)) throw err;
       this.logger.warn(`SMTP login refused for ${this.secrets.smtp.secretId}; refreshing the secret and retrying`);
       await this.secrets.smtp.refreshAfterRejection();
-      this.build();
+      await this.client().rebuild();
       return this.sendOnce(to, subject, text);
     }
   }
 
+  private client(): RotatingClient<Transporter, SmtpSecret> {
+    if (!this.rotating) throw new Error(`SMTP transporter for ${this.secrets.smtp.secretId} is not ready before application bootstrap`);
+    return this.rotating;
+  }
+
   private async sendOnce(to: string, subject: string, text: string): Promise<SentMail> {
-    const transporter = this.build();
     const from = this.secrets.smtp.current().from;
-    const info = (await transporter.sendMail({ from, to, subject, text })) as { messageId: string };
+    const info = (await this.client().use((transporter) => transporter.sendMail({ from, to, subject, text }))) as { messageId: string };
     return { messageId: info.messageId };
   }
 
   private isAuthFailure(err: unknown): boolean {
     const e = err as SmtpError;
     return e?.code === 'EAUTH' || e?.responseCode === 535;
-  }
-
-  private build(): Transporter {
-    const value = this.secrets.smtp.current();
-    const versionId = this.secrets.smtp.versionId();
-    if (this.transporter && versionId === this.builtFromVersion) return this.transporter;
-    // Not pooled: every mail opens its own authenticated connection, so mails in flight finish on the
-    // old transporter and nothing needs closing.
-    this.transporter = createTransport(this.transportOptions(value));
-    this.builtFromVersion = versionId;
-    return this.transporter;
   }
 
   private transportOptions(value: SmtpSecret) {

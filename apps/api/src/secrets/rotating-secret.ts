@@ -21,6 +21,11 @@ export class RotatingSecret<T> {
     return this.handle.secretId;
   }
 
+  /** The Keyturn handle (for helpers such as `RotatingClient`). */
+  get secretHandle(): SecretHandle<T> {
+    return this.handle;
+  }
+
   /** The value currently served (last good value). */
   current(): T {
     return this.handle.get();

@@ -1,44 +1,37 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { credentialsFromSecretHandle, RotatingClient } from '@keyturn/nestjs';
 import Stripe from 'stripe';
 import { ApiSecrets } from '../secrets/api-secrets.js';
+import type { StripeApiKeySecret } from '../secrets/secret-shapes.js';
 
-/** The Stripe SDK client, built from the secret API key and rebuilt when that key rotates. */
+/** The Stripe SDK client, built from the secret API key and rebuilt by Keyturn's `RotatingClient` when the key rotates. */
 @Injectable()
-export class StripeClientService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(StripeClientService.name);
-  private client: Stripe | undefined;
-  private builtFromVersion: string | undefined;
-  private unsubscribe: (() => void) | undefined;
+export class StripeClientService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private rotating: RotatingClient<Stripe, StripeApiKeySecret> | undefined;
 
   constructor(private readonly secrets: ApiSecrets) {}
 
-  onApplicationBootstrap(): void {
-    this.build();
-    this.unsubscribe = this.secrets.stripeApiKey.onRotation(() => this.build());
+  async onApplicationBootstrap(): Promise<void> {
+    this.rotating = await RotatingClient.create<Stripe, StripeApiKeySecret>({
+      source: credentialsFromSecretHandle(this.secrets.stripeApiKey.secretHandle),
+      // No network call here: the SDK connects lazily, and the API only uses it offline (webhook verification).
+      create: (value) => new Stripe(value.secretKey, { maxNetworkRetries: 1, timeout: 10_000 }),
+      logger: new Logger('Stripe'),
+    });
   }
 
-  onModuleDestroy(): void {
-    this.unsubscribe?.();
+  async onApplicationShutdown(): Promise<void> {
+    await this.rotating?.close();
   }
 
-  /** The client for the current API key. */
+  /** The client for the current API key (use it synchronously; it is swapped on rotation). */
   get(): Stripe {
-    if (!this.client) this.build();
-    return this.client as Stripe;
+    if (!this.rotating) throw new Error(`Stripe client for ${this.secrets.stripeApiKey.secretId} is not ready before application bootstrap`);
+    return this.rotating.client;
   }
 
-  /** Version id of the API key the current client was built from (for the status page and tests). */
+  /** Version id of the API key the current client was built from. */
   version(): string | undefined {
-    return this.builtFromVersion;
-  }
-
-  private build(): void {
-    const value = this.secrets.stripeApiKey.current();
-    const versionId = this.secrets.stripeApiKey.versionId();
-    if (versionId === this.builtFromVersion && this.client) return;
-    // No network call here: the SDK connects lazily, and the API only uses it offline (webhook verification).
-    this.client = new Stripe(value.secretKey, { maxNetworkRetries: 1, timeout: 10_000 });
-    if (this.builtFromVersion) this.logger.log(`Stripe client rebuilt for ${this.secrets.stripeApiKey.secretId} version ${versionId}`);
-    this.builtFromVersion = versionId;
+    return this.rotating?.versionId;
   }
 }
