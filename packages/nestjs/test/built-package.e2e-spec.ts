@@ -1,7 +1,7 @@
 // The BUILT package (dist/) loads in plain Node programs, as ESM and as CommonJS, and runs a tiny
 // app. Needs `npm run build` first (the root `npm test` builds before Jest).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -69,5 +69,15 @@ describe('built @keyturn/nestjs', () => {
     const { stdout } = await run(process.execPath, [join(dir, file)], { cwd: dir, timeout: 60_000 });
     const result = JSON.parse(stdout.trim().split('\n').pop() as string);
     expect(result).toEqual({ value: 'built-key-1', viaService: 'built-key-1', typed: 'built-key-1', state: 'fresh', optionalPeersLoaded: [] });
+  });
+
+  it('ships source maps that carry their sources (src/ is not published)', () => {
+    const maps = readdirSync(join(pkg, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(20);
+    const withoutSources = maps.filter((f) => {
+      const map = JSON.parse(readFileSync(join(pkg, 'dist', f), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      return map.sourcesContent?.length !== map.sources.length || map.sourcesContent.some((c) => typeof c !== 'string' || c.length === 0);
+    });
+    expect(withoutSources).toEqual([]);
   });
 });
