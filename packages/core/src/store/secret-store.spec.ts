@@ -99,6 +99,51 @@ describe('SecretStore', () => {
     await store.stop();
   });
 
+  it('refreshes in the background a secret first loaded through refresh() before start()', async () => {
+    const { store, source, memory } = setup({ s: 'v1' }, { random: () => 0.5 });
+    const e = store.register({ ref: 's', ttlMs: HOUR });
+    await store.refresh('s');
+    expect(e.get().text()).toBe('v1');
+    expect(e.state().nextRefreshAt).toBeUndefined();
+    await store.start();
+    expect(source.calls).toHaveLength(1);
+    expect(e.state().nextRefreshAt!.getTime() - e.state().fetchedAt!.getTime()).toBe(0.75 * HOUR);
+    const events: RotationEvent<SecretValue>[] = [];
+    e.subscribe((ev) => events.push(ev));
+    const newId = memory.put('s', 'v2');
+    await advance(0.75 * HOUR + 10);
+    expect(source.calls).toHaveLength(2);
+    expect(e.get().text()).toBe('v2');
+    expect(events).toMatchObject([{ secretId: 's', versionId: newId }]);
+    // One timer per entry: the next refresh is one more jittered TTL away, not two.
+    await advance(0.75 * HOUR + 10);
+    expect(source.calls).toHaveLength(3);
+    await store.stop();
+    expect(e.state().nextRefreshAt).toBeUndefined();
+    expect(jest.getTimerCount()).toBe(0);
+    await advance(2 * HOUR);
+    expect(source.calls).toHaveLength(3);
+  });
+
+  it('schedules exactly one refresh per entry for entries loaded before and after start()', async () => {
+    const { store, source, memory } = setup({ a: 'A', b: 'B', c: 'C' }, { random: () => 0.5, ttlMs: HOUR });
+    store.register({ ref: 'a' });
+    await store.refresh('a');
+    await store.fetchVersion('b', { versionStage: 'AWSCURRENT' });
+    await store.start();
+    const c = await store.load({ ref: 'c' });
+    await store.refresh('a', { force: true });
+    expect(jest.getTimerCount()).toBe(2);
+    expect(store.states().map((s) => s.nextRefreshAt !== undefined)).toEqual([true, true]);
+    source.calls.length = 0;
+    memory.put('c', 'C2');
+    await advance(0.75 * HOUR + 10);
+    expect(source.calls.flat().map((r) => r.secretId).sort()).toEqual(['a', 'c']);
+    expect(c.get().text()).toBe('C2');
+    await store.stop();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('single-flight: 100 concurrent cold loads make one source call', async () => {
     const { store, source } = setup({ t1: 'x' });
     source.hold();

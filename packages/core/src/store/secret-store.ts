@@ -141,6 +141,8 @@ export class SecretStore {
       await this.stop();
       throw new SecretsStartupError(failures);
     }
+    // Entries loaded before start() (refresh(), a provider factory's first read) were not scheduled then.
+    for (const r of this.#records.values()) this.#scheduleIdle(r);
   }
 
   /** Clears timers, forgets observers and destroys the sources the store created. */
@@ -541,7 +543,21 @@ export class SecretStore {
 
   #scheduleRetry(r: SecretRecord): void {
     const backoff = { ...SECRET_STORE_DEFAULTS.backoff, ...(this.#options.backoff ?? {}) };
-    this.#schedule(r, backoffDelay(r.failures - 1, backoff, () => this.#random()));
+    this.#schedule(r, backoffDelay(Math.max(0, r.failures - 1), backoff, () => this.#random()));
+  }
+
+  /**
+   * Schedules a record that has no refresh timer and no fetch under way: its next refresh counts
+   * from when it was fetched, a record whose last fetch failed retries with backoff.
+   */
+  #scheduleIdle(r: SecretRecord): void {
+    if (r.timer || r.inflight || r.evicted || this.#due.has(r)) return;
+    if (r.lastFetchFailed || r.fetchedAt === undefined) {
+      this.#scheduleRetry(r);
+      return;
+    }
+    const delay = refreshDelay(r.ttlMs, this.#options.refreshJitter ?? SECRET_STORE_DEFAULTS.refreshJitter, () => this.#random());
+    this.#schedule(r, Math.max(0, delay - (Date.now() - r.fetchedAt)));
   }
 
   #schedule(r: SecretRecord, delayMs: number): void {
