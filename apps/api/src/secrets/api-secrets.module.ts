@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { getSecretToken, SecretsModule, type SecretHandle } from '@keyturn/nestjs';
 import { ApiSecrets } from './api-secrets.js';
-import { RefreshLoopStarter } from './refresh-loop-starter.js';
 import { SECRET_DEFINITIONS } from './secrets.constants.js';
 import type { SecretDefinitions } from './secret-definitions.js';
 import type { JwtKeySecret, SmtpSecret, StripeApiKeySecret, StripeWebhookSecret } from './secret-shapes.js';
@@ -18,7 +17,6 @@ export class ApiSecretsModule {
       imports: [feature],
       providers: [
         { provide: SECRET_DEFINITIONS, useValue: defs },
-        RefreshLoopStarter,
         {
           provide: ApiSecrets,
           inject: [getSecretToken(defs.stripeApiKey), getSecretToken(defs.stripeWebhook), getSecretToken(defs.jwt), getSecretToken(defs.smtp)],
