@@ -16,6 +16,13 @@ export { InvalidTenantIdError } from './lib/errors/invalid-tenant-id.error.js';
 export { TenantsNotConfiguredError } from './lib/errors/tenants-not-configured.error.js';
 export { SecretsModuleStartupError } from './lib/errors/secrets-module-startup.error.js';
 export { SecretNameVariableMissingError } from './lib/errors/secret-name-variable-missing.error.js';
+export {
+  RotationWindow,
+  ROTATION_WINDOW_DEFAULTS,
+  type RotationWindowOptions,
+  type RotationWindowSource,
+  type RotationWindowVerifyOptions,
+} from './lib/rotation-window.js';
 export type { SecretHandle, SecretVersionStage } from './lib/interfaces/secret-handle.interface.js';
 export type {
   DefineSecretOptions,
