@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiSecrets } from '../secrets/api-secrets.js';
+import { UnknownSigningKeyError } from './unknown-signing-key.error.js';
 
 /** Claims of the API's access tokens. */
 export interface AccessTokenClaims {
@@ -41,25 +42,23 @@ export class JwtKeysService {
     return { token, expiresIn: JwtKeysService.TTL_SECONDS, kid };
   }
 
-  /** The claims of a valid token; throws for anything else. */
+  /**
+   * The claims of a valid token; throws for anything else. The key is chosen by the token's `kid`
+   * among the current and previous signing keys (Keyturn's `RotationWindow`); an unknown `kid`
+   * forces one rate-limited refresh of the secret (a rotation not picked up yet) before it is refused.
+   */
   async verify(token: string): Promise<AccessTokenClaims> {
-    const header = this.kidOf(token);
-    let key = this.keyFor(header);
-    if (!key && (await this.secrets.jwt.refreshAfterRejection())) key = this.keyFor(header);
-    if (!key) throw new Error('token signed with an unknown key');
+    const kid = this.kidOf(token);
+    if (!kid) throw new UnknownSigningKeyError();
+    const key = await this.secrets.jwt.verify(({ key }) => {
+      if (keyIdOf(key) !== kid) throw new UnknownSigningKeyError();
+      return key;
+    });
     return this.jwt.verifyAsync<AccessTokenClaims>(token, { secret: key, algorithms: ['HS256'], issuer: JwtKeysService.ISSUER });
   }
 
   private kidOf(token: string): string | undefined {
     const decoded = this.jwt.decode(token, { complete: true }) as { header?: { kid?: unknown } } | null;
     return typeof decoded?.header?.kid === 'string' ? decoded.header.kid : undefined;
-  }
-
-  private keyFor(kid: string | undefined): string | undefined {
-    if (!kid) return undefined;
-    const current = this.secrets.jwt.current().key;
-    if (keyIdOf(current) === kid) return current;
-    const previous = this.secrets.jwt.previous()?.key;
-    return previous !== undefined && keyIdOf(previous) === kid ? previous : undefined;
   }
 }

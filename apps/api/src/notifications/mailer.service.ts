@@ -28,7 +28,7 @@ export class MailerService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     this.rotating = await RotatingClient.create<Transporter, SmtpSecret>({
-      source: credentialsFromSecretHandle(this.secrets.smtp.secretHandle),
+      source: credentialsFromSecretHandle(this.secrets.handles.smtp),
       create: (value) => createTransport(this.transportOptions(value)),
       dispose: (transporter) => transporter.close(),
       logger: new Logger('Mailer'),
@@ -44,7 +44,7 @@ export class MailerService implements OnApplicationBootstrap, OnApplicationShutd
       return await this.sendOnce(to, subject, text);
     } catch (err) {
       if (!this.isAuthFailure(err)) throw err;
-      this.logger.warn(`SMTP login refused for ${this.secrets.smtp.secretId}; refreshing the secret and retrying`);
+      this.logger.warn(`SMTP login refused for ${this.secrets.handles.smtp.secretId}; refreshing the secret and retrying`);
       await this.secrets.smtp.refreshAfterRejection();
       await this.client().rebuild();
       return this.sendOnce(to, subject, text);
@@ -52,7 +52,7 @@ export class MailerService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private client(): RotatingClient<Transporter, SmtpSecret> {
-    if (!this.rotating) throw new Error(`SMTP transporter for ${this.secrets.smtp.secretId} is not ready before application bootstrap`);
+    if (!this.rotating) throw new Error(`SMTP transporter for ${this.secrets.handles.smtp.secretId} is not ready before application bootstrap`);
     return this.rotating;
   }
 

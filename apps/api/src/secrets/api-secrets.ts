@@ -1,6 +1,5 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { SecretHandle } from '@keyturn/nestjs';
-import { RotatingSecret } from './rotating-secret.js';
+import { RotationWindow, type SecretHandle } from '@keyturn/nestjs';
 import type { JwtKeySecret, SmtpSecret, StripeApiKeySecret, StripeWebhookSecret } from './secret-shapes.js';
 
 /** The Keyturn handles {@link ApiSecrets} is built from. */
@@ -11,36 +10,57 @@ export interface ApiSecretHandles {
   readonly smtp: SecretHandle<SmtpSecret>;
 }
 
+interface Windows {
+  readonly stripeWebhook: RotationWindow<StripeWebhookSecret>;
+  readonly jwt: RotationWindow<JwtKeySecret>;
+  readonly smtp: RotationWindow<SmtpSecret>;
+}
+
 /**
  * The secrets the API's own code reads (database and Redis credentials are handled by the
- * Keyturn TypeORM and ioredis integrations and never pass through here).
+ * Keyturn TypeORM and ioredis integrations and never pass through here): the Keyturn handles, and
+ * Keyturn `RotationWindow`s for the secrets whose previous version stays acceptable during a
+ * rotation (signature verifiers) or that are refreshed after the server refused them (SMTP login).
  */
 export class ApiSecrets implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly stripeApiKey: RotatingSecret<StripeApiKeySecret>;
-  readonly stripeWebhook: RotatingSecret<StripeWebhookSecret>;
-  readonly jwt: RotatingSecret<JwtKeySecret>;
-  readonly smtp: RotatingSecret<SmtpSecret>;
+  private windows: Windows | undefined;
 
-  constructor(handles: ApiSecretHandles) {
-    this.stripeApiKey = new RotatingSecret(handles.stripeApiKey);
-    this.stripeWebhook = new RotatingSecret(handles.stripeWebhook);
-    this.jwt = new RotatingSecret(handles.jwt);
-    this.smtp = new RotatingSecret(handles.smtp);
+  constructor(readonly handles: ApiSecretHandles) {}
+
+  /** Webhook signing secrets Stripe signatures are checked against (current, then previous). */
+  get stripeWebhook(): RotationWindow<StripeWebhookSecret> {
+    return this.opened().stripeWebhook;
   }
 
-  private all(): RotatingSecret<unknown>[] {
-    return [this.stripeApiKey, this.stripeWebhook, this.jwt, this.smtp] as RotatingSecret<unknown>[];
+  /** JWT signing keys (tokens signed with the previous key stay valid). */
+  get jwt(): RotationWindow<JwtKeySecret> {
+    return this.opened().jwt;
+  }
+
+  /** SMTP credentials (refreshed once, rate-limited, when the relay refuses the login). */
+  get smtp(): RotationWindow<SmtpSecret> {
+    return this.opened().smtp;
   }
 
   /**
-   * Starts tracking previous versions (signature verifiers accept them during a rotation window).
-   * Runs at bootstrap, after every module's init hook, so Keyturn's start-up load has finished.
+   * Opens the rotation windows (each reads AWSPREVIOUS once). Runs at bootstrap, after every
+   * module's init hook, so Keyturn's start-up load has finished.
    */
   async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.all().map((s) => s.start()));
+    const [stripeWebhook, jwt, smtp] = await Promise.all([
+      RotationWindow.open(this.handles.stripeWebhook),
+      RotationWindow.open(this.handles.jwt),
+      RotationWindow.open(this.handles.smtp),
+    ]);
+    this.windows = { stripeWebhook, jwt, smtp };
   }
 
   onApplicationShutdown(): void {
-    for (const s of this.all()) s.stop();
+    for (const w of Object.values(this.windows ?? {}) as RotationWindow<unknown>[]) w.close();
+  }
+
+  private opened(): Windows {
+    if (!this.windows) throw new Error('API secrets are read after application bootstrap (their rotation windows open then)');
+    return this.windows;
   }
 }

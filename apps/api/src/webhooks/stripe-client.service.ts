@@ -13,7 +13,7 @@ export class StripeClientService implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     this.rotating = await RotatingClient.create<Stripe, StripeApiKeySecret>({
-      source: credentialsFromSecretHandle(this.secrets.stripeApiKey.secretHandle),
+      source: credentialsFromSecretHandle(this.secrets.handles.stripeApiKey),
       // No network call here: the SDK connects lazily, and the API only uses it offline (webhook verification).
       create: (value) => new Stripe(value.secretKey, { maxNetworkRetries: 1, timeout: 10_000 }),
       logger: new Logger('Stripe'),
@@ -26,7 +26,7 @@ export class StripeClientService implements OnApplicationBootstrap, OnApplicatio
 
   /** The client for the current API key (use it synchronously; it is swapped on rotation). */
   get(): Stripe {
-    if (!this.rotating) throw new Error(`Stripe client for ${this.secrets.stripeApiKey.secretId} is not ready before application bootstrap`);
+    if (!this.rotating) throw new Error(`Stripe client for ${this.secrets.handles.stripeApiKey.secretId} is not ready before application bootstrap`);
     return this.rotating.client;
   }
 

@@ -4,10 +4,16 @@ import { ApiSecrets } from '../secrets/api-secrets.js';
 import { InvalidWebhookSignatureError } from './invalid-signature.error.js';
 import { StripeClientService } from './stripe-client.service.js';
 
+/** Stripe's signature error (matched by its `type`, which holds in both the CJS and the ESM build of the SDK). */
+function isSignatureMismatch(err: unknown): boolean {
+  return (err as { type?: unknown } | null)?.type === 'StripeSignatureVerificationError';
+}
+
 /**
- * Verifies `Stripe-Signature` against the current webhook secret and, during a rotation window,
- * the previous one. A signature that matches neither forces one refresh of the secret (a rotation
- * this instance has not picked up yet) before it is refused.
+ * Verifies `Stripe-Signature` with Keyturn's `RotationWindow`: against the current webhook secret
+ * and, during a rotation window, the previous one. A signature that matches neither forces one
+ * (rate-limited) refresh of the secret, for a rotation this instance has not picked up yet, before
+ * it is refused.
  */
 @Injectable()
 export class StripeWebhookVerifier {
@@ -17,26 +23,16 @@ export class StripeWebhookVerifier {
   ) {}
 
   async verify(rawBody: Buffer, signatureHeader: string): Promise<Stripe.Event> {
-    const first = this.tryKnownSecrets(rawBody, signatureHeader);
-    if (first) return first;
-    if (await this.secrets.stripeWebhook.refreshAfterRejection()) {
-      const second = this.tryKnownSecrets(rawBody, signatureHeader);
-      if (second) return second;
-    }
-    throw new InvalidWebhookSignatureError('Stripe-Signature does not match the webhook signing secret');
-  }
-
-  private tryKnownSecrets(rawBody: Buffer, header: string): Stripe.Event | undefined {
-    const webhooks = this.stripe.get().webhooks;
-    const candidates = [this.secrets.stripeWebhook.current(), this.secrets.stripeWebhook.previous()];
-    for (const candidate of candidates) {
-      if (!candidate) continue;
-      try {
-        return webhooks.constructEvent(rawBody, header, candidate.webhookSecret);
-      } catch (err) {
-        if ((err as { type?: string }).type !== 'StripeSignatureVerificationError') throw err;
+    try {
+      return await this.secrets.stripeWebhook.verify(
+        ({ webhookSecret }) => this.stripe.get().webhooks.constructEvent(rawBody, signatureHeader, webhookSecret),
+        { isMismatch: isSignatureMismatch },
+      );
+    } catch (err) {
+      if (isSignatureMismatch(err)) {
+        throw new InvalidWebhookSignatureError('Stripe-Signature does not match the webhook signing secret');
       }
+      throw err;
     }
-    return undefined;
   }
 }
