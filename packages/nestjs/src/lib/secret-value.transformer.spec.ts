@@ -32,12 +32,12 @@ const valibotLike: StandardSchemaV1<unknown, { token: string }> = {
     vendor: 'valibot-like',
     validate: (input) => {
       const token = (input as { nested: { token: string } }).nested.token;
-      return {
-        issues: [
+      // Vendors may add fields beyond the spec's `message` and `path` (valibot adds kind/type/expected/received).
+      const issues: (StandardSchemaV1.Issue & Record<string, unknown>)[] = [
           { kind: 'validation', type: 'regex', expected: '/^tok_/', received: JSON.stringify(token), message: `Invalid format: Expected /^tok_/ but received ${JSON.stringify(token)}`, path: ['nested', 'token'] },
           { kind: 'validation', type: 'starts_with', expected: '"tok_"', received: JSON.stringify(token.slice(0, 4)), message: `Invalid start: Expected "tok_" but received ${JSON.stringify(token.slice(0, 4))}`, path: ['nested', 'token'] },
-        ] as StandardSchemaV1.Issue[],
-      };
+      ];
+      return { issues };
     },
   },
 };
