@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { exitedWithin } from './child-process';
 import { freePort, waitFor } from './ports';
 
 const run = promisify(execFile);
@@ -30,9 +31,13 @@ function pgBinDir(): string {
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-/** PostgreSQL refuses to run as root: as root, run its binaries as the `postgres` OS user. */
-function asPg(cmd: string, args: string[]): [string, string[]] {
-  return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+
+/** PostgreSQL refuses to run as root: as root, its binaries run as the `postgres` OS user. */
+async function pgOwner(): Promise<{ uid: number; gid: number } | undefined> {
+  if (!isRoot()) return undefined;
+  const { stdout } = await run('id', ['-u', 'postgres']);
+  const { stdout: g } = await run('id', ['-g', 'postgres']);
+  return { uid: Number(stdout.trim()), gid: Number(g.trim()) };
 }
 
 /**
@@ -48,22 +53,25 @@ export async function startPostgres(): Promise<PostgresServer> {
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, superuserPassword + '\n');
   chmodSync(dir, 0o700);
-  if (isRoot()) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: g } = await run('id', ['-g', 'postgres']);
-    chownSync(dir, Number(stdout.trim()), Number(g.trim()));
-    chownSync(pwfile, Number(stdout.trim()), Number(g.trim()));
+  const owner = await pgOwner();
+  if (owner) {
+    chownSync(dir, owner.uid, owner.gid);
+    chownSync(pwfile, owner.uid, owner.gid);
   }
-  const [c1, a1] = asPg(join(bin, 'initdb'), ['-D', data, '-U', superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync']);
-  await run(c1, a1, { timeout: 120_000 });
+  await run(join(bin, 'initdb'), ['-D', data, '-U', superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync'], { timeout: 120_000, ...owner });
   rmSync(pwfile);
   const port = await freePort();
-  const [c2, a2] = asPg(join(bin, 'postgres'), [
-    '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    '-c', 'max_connections=200', '-c', 'shared_buffers=32MB', '-c', 'password_encryption=scram-sha-256',
-  ]);
-  const child: ChildProcess = spawn(c2, a2, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  // The server is our direct child (not behind runuser, which ignores SIGINT), so stop() reaches it;
+  // otherwise it outlives the test run and holds the stderr pipe open, keeping the Jest worker alive.
+  const child: ChildProcess = spawn(
+    join(bin, 'postgres'),
+    [
+      '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+      '-c', 'max_connections=200', '-c', 'shared_buffers=32MB', '-c', 'password_encryption=scram-sha-256',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: false, ...owner },
+  );
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
   const host = '127.0.0.1';
@@ -90,11 +98,15 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const stop = async () => {
     if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
+      const exited = exitedWithin(child, 10_000);
       child.kill('SIGINT'); // fast shutdown
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await exitedWithin(child, 2_000);
+      }
     }
+    child.stderr?.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
   return { host, port, superuser, superuserPassword, adminConfig, sql, stop };

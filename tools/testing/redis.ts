@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exitedWithin } from './child-process';
 import { freePort, waitFor } from './ports';
 
 export interface RedisServer {
@@ -56,11 +57,15 @@ export async function startRedis(): Promise<RedisServer> {
   }
   const stop = async () => {
     if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
+      const exited = exitedWithin(child, 5_000);
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await exitedWithin(child, 2_000);
+      }
     }
+    child.stderr?.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
   return { host, port, adminUser, adminPassword, command, stop };
