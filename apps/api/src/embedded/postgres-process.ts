@@ -109,7 +109,10 @@ export class PostgresProcess {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    // Wait for a clean exit, then kill; the timer is cleared so it never keeps the process alive.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+    clearTimeout(timer);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 

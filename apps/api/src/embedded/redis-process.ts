@@ -80,7 +80,10 @@ export class RedisProcess {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    // Wait for a clean exit, then kill; the timer is cleared so it never keeps the process alive.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+    clearTimeout(timer);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 }
