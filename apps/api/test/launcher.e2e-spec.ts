@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmulator } from '@keyturn/emulator';
 import { freePort } from '@keyturn/testing';
 import { launchApi, type RunningApi } from '../src/launcher';
 import { call, tokenFor } from './support/http';
@@ -96,5 +97,35 @@ describe('npm start: the embedded default', () => {
     const env: NodeJS.ProcessEnv = { ...(await embeddedEnv(newDir())), PG_BIN_DIR: '/nonexistent/bin' };
     await expect(launchApi(env, { log: () => undefined, nestLogger: false })).rejects.toThrow(/PG_BIN_DIR=\/nonexistent\/bin has no "postgres" binary/);
     expect(await canConnect(Number(env.KEYTURN_EMULATOR_PORT))).toBe(false);
+  });
+  it('stops with one error naming every missing secret and the permission to check, and starts nothing', async () => {
+    const emulator = await startEmulator({ port: 0, logger: false }); // an empty Secrets Manager
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    try {
+      const env: NodeJS.ProcessEnv = {
+        ...(await embeddedEnv(newDir())),
+        KEYTURN_EMBEDDED: '0',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.endpoint,
+        AWS_REGION: 'us-east-1',
+      };
+      const err = (await launchApi(env, { log: () => undefined, nestLogger: false }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error | undefined;
+      expect(err).toBeInstanceOf(Error);
+      for (const id of ['payments/dev/postgres/app-user', 'payments/dev/redis/app-user', 'payments/dev/jwt/signing-key', 'payments/dev/smtp/credentials']) {
+        expect(err!.message).toContain(id);
+      }
+      expect(err!.message).toContain('secretsmanager:GetSecretValue');
+      expect(await canConnect(Number(env.PORT))).toBe(false);
+    } finally {
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      else process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+      await emulator.stop();
+    }
   });
 });

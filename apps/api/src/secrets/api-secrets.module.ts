@@ -11,7 +11,9 @@ import type { JwtKeySecret, SmtpSecret, StripeApiKeySecret, StripeWebhookSecret 
 @Module({})
 export class ApiSecretsModule {
   static forRoot(defs: SecretDefinitions): DynamicModule {
-    const feature = SecretsModule.forFeature(defs.stripeApiKey, defs.stripeWebhook, defs.jwt, defs.smtp);
+    // Every secret is registered here, so one start-up error lists all that are missing or invalid
+    // (the database and Redis modules read theirs through SecretsService).
+    const feature = SecretsModule.forFeature(defs.postgres, defs.redis, defs.stripeApiKey, defs.stripeWebhook, defs.jwt, defs.smtp);
     return {
       module: ApiSecretsModule,
       imports: [feature],

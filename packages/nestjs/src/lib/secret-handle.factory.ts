@@ -9,6 +9,7 @@ import { renderSecretName } from './secret-name.template.js';
 import { SecretValueTransformer } from './secret-value.transformer.js';
 import { StoreSecretHandle } from './secret-handle.js';
 import { SecretsLifecycle } from './secrets.lifecycle.js';
+import { earlyLoadFailure } from './early-load-failure.js';
 
 /** A definition's shared handle and whether it was loaded (not only registered) when created. */
 interface HandleSlot {
@@ -71,7 +72,11 @@ export class SecretHandleFactory {
       ...(def.ttlMs !== undefined ? { ttlMs: def.ttlMs } : {}),
       transform: (value: SecretValue) => this.transformer.transform(def, value),
     };
-    const entry = load ? await this.store.load<T>(input) : this.store.register<T>(input);
+    if (!load) return new StoreSecretHandle<T>(this.store.register<T>(input), def, this.store, this.transformer);
+    const beforeStart = !this.lifecycle.started;
+    const entry = await this.store.load<T>(input).catch(async (error: unknown) => {
+      throw beforeStart ? await earlyLoadFailure(this.store, def.secretId, error) : error;
+    });
     return new StoreSecretHandle<T>(entry, def, this.store, this.transformer);
   }
 }

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { RotationEvent, SecretEntry, SecretState, SecretStore } from '@keyturn/core';
+import { earlyLoadFailure } from './early-load-failure.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle, SecretVersionStage } from './interfaces/secret-handle.interface.js';
 import type { SecretValueTransformer } from './secret-value.transformer.js';
@@ -32,8 +33,14 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
   }
 
   async refresh(opts?: { force?: boolean }): Promise<{ changed: boolean }> {
-    const { changed } = await this.store.refresh(this.entry.secretId, opts);
-    return { changed };
+    const firstLoad = this.entry.current() === undefined;
+    try {
+      const { changed } = await this.store.refresh(this.entry.secretId, opts);
+      return { changed };
+    } catch (error) {
+      if (!firstLoad) throw error;
+      throw await earlyLoadFailure(this.store, this.entry.secretId, error);
+    }
   }
 
   async fetchVersion(stage: SecretVersionStage): Promise<T> {
