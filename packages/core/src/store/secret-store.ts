@@ -69,9 +69,7 @@ export class SecretStore {
 
   #register<T>(def: SecretDefinitionInput<T>): { record: SecretRecord; binding: Binding<T>; entry: SecretEntry<T> } {
     const ref = parseSecretRef(def.ref);
-    const request: SecretRequest = { secretId: ref.secretId };
-    if (ref.versionStage) request.versionStage = ref.versionStage;
-    if (ref.versionId) request.versionId = ref.versionId;
+    const request = this.#requestOf(ref);
     const key = SecretRecord.keyOf(request);
     let record = this.#records.get(key);
     const isNew = !record;
