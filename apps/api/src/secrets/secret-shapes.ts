@@ -1,9 +1,7 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
-/** The database secret, in the layout AWS uses for RDS secrets (so the rotation handlers understand it). */
-export class PostgresSecret {
-  @IsIn(['postgres'])
-  engine!: 'postgres';
+/** A network service login: the fields the database, Redis and SMTP secrets share (subclasses inherit the validation). */
+export class ServiceLoginSecret {
   @IsString()
   host!: string;
   @IsInt()
@@ -15,6 +13,12 @@ export class PostgresSecret {
   @IsString()
   @MinLength(8)
   password!: string;
+}
+
+/** The database secret, in the layout AWS uses for RDS secrets (so the rotation handlers understand it). */
+export class PostgresSecret extends ServiceLoginSecret {
+  @IsIn(['postgres'])
+  engine!: 'postgres';
   @IsString()
   dbname!: string;
   /** Name or ARN of the superuser secret (alternating-users rotation). */
@@ -24,18 +28,7 @@ export class PostgresSecret {
 }
 
 /** The Redis secret. */
-export class RedisSecret {
-  @IsString()
-  host!: string;
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  port!: number;
-  @IsString()
-  username!: string;
-  @IsString()
-  @MinLength(8)
-  password!: string;
+export class RedisSecret extends ServiceLoginSecret {
   /** Name or ARN of the admin user secret (ACL rotation). */
   @IsOptional()
   @IsString()
@@ -64,18 +57,7 @@ export class JwtKeySecret {
 }
 
 /** The SMTP relay secret. */
-export class SmtpSecret {
-  @IsString()
-  host!: string;
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  port!: number;
-  @IsString()
-  username!: string;
-  @IsString()
-  @MinLength(8)
-  password!: string;
+export class SmtpSecret extends ServiceLoginSecret {
   /** Sender, `name <address>` or an address. */
   @IsString()
   @MinLength(3)
