@@ -3,6 +3,7 @@ import { RotationError } from '../errors/rotation-error.js';
 import { RotationStepError } from '../errors/rotation-step-error.js';
 import { SecretShapeError } from '../errors/secret-shape-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
+import { DEFAULT_PASSWORD_OPTIONS } from '../rotation-environment.js';
 import type { PasswordOptions, RotationContext, RotationStrategy } from '../rotation.types.js';
 import type { SecretVersion } from '../secret-version.js';
 
@@ -195,14 +196,10 @@ class RandomKeyStrategy implements RotationStrategy {
           for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
           return out;
         }
+        // The database strategies' defaults, but any character may appear in a key.
         return context.randomPassword({
+          ...DEFAULT_PASSWORD_OPTIONS,
           excludeCharacters: '',
-          excludeNumbers: false,
-          excludePunctuation: false,
-          excludeUppercase: false,
-          excludeLowercase: false,
-          includeSpace: false,
-          requireEachIncludedType: true,
           ...this.options.exclude,
           passwordLength: n,
         });
