@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopChild, waitUntilReady } from './child-process.js';
 import { LaunchError } from './launch-error.js';
 
 const run = promisify(execFile);
@@ -92,28 +93,20 @@ export class PostgresProcess {
 
   /** Resolves once `ready` says the server accepts logins, or fails with its log. */
   async waitUntilReady(ready: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
-        throw new LaunchError(`PostgreSQL exited during start-up:\n${this.stderr.trim()}`);
-      }
-      if (await ready().catch(() => false)) return;
-      if (Date.now() > deadline) throw new LaunchError(`PostgreSQL did not accept connections on port ${this.options.port} within ${timeoutMs / 1000} s:\n${this.stderr.trim()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitUntilReady(this.child, ready, {
+      name: 'PostgreSQL',
+      port: this.options.port,
+      notReady: 'did not accept connections',
+      timeoutMs,
+      intervalMs: 200,
+      stderr: () => this.stderr,
+    });
   }
 
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits
-    // Wait for a clean exit, then kill; the timer is cleared so it never keeps the process alive.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
-    clearTimeout(timer);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopChild(child, 'SIGINT', 15_000); // fast shutdown: aborts sessions, checkpoints, exits
   }
 
   private spawnAs(owner: { uid: number; gid: number; home: string } | undefined) {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopChild, waitUntilReady } from './child-process.js';
 import { LaunchError } from './launch-error.js';
 
 /** An ACL user written to the ACL file at start. */
@@ -65,25 +66,19 @@ export class RedisProcess {
   }
 
   async waitUntilReady(ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new LaunchError(`redis-server exited during start-up:\n${this.stderr.trim()}`);
-      if (await ready().catch(() => false)) return;
-      if (Date.now() > deadline) throw new LaunchError(`redis-server did not answer on port ${this.options.port} within ${timeoutMs / 1000} s:\n${this.stderr.trim()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntilReady(this.child, ready, {
+      name: 'redis-server',
+      port: this.options.port,
+      notReady: 'did not answer',
+      timeoutMs,
+      intervalMs: 100,
+      stderr: () => this.stderr,
+    });
   }
 
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    // Wait for a clean exit, then kill; the timer is cleared so it never keeps the process alive.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
-    clearTimeout(timer);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopChild(child, 'SIGTERM', 5_000);
   }
 }
