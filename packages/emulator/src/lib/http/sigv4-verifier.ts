@@ -40,14 +40,20 @@ function parseAmzDate(value: string): Date | undefined {
  * within 15 minutes of the server clock.
  */
 export class SigV4Verifier {
-  private readonly keys: Map<string, string>;
+  /** One signer per access key, so the derived signing keys are cached across requests. */
+  private readonly signers: Map<string, SignatureV4>;
 
   constructor(
     credentials: readonly EmulatorCredentials[],
     private readonly region: string,
     private readonly clock: () => number = Date.now,
   ) {
-    this.keys = new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
+    this.signers = new Map(
+      credentials.map((c) => [
+        c.accessKeyId,
+        new SignatureV4({ credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, region, service: SERVICE, sha256: Sha256, applyChecksum: false }),
+      ]),
+    );
   }
 
   /** Resolves when the request is correctly signed; rejects with the error AWS answers otherwise. */
@@ -77,8 +83,8 @@ export class SigV4Verifier {
     if (typeof amzDate !== 'string') throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
     const date = parseAmzDate(amzDate);
     if (!date) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
-    const secretKey = this.keys.get(accessKeyId);
-    if (secretKey === undefined) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
+    const signer = this.signers.get(accessKeyId);
+    if (signer === undefined) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
     if (scopeService !== SERVICE) throw invalidSignature(`Credential should be scoped to correct service: '${SERVICE}'.`);
     if (scopeRegion !== this.region) throw invalidSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
     if (day !== amzDate.slice(0, 8)) throw invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${day}' != '${amzDate.slice(0, 8)}'.`);
@@ -113,13 +119,6 @@ export class SigV4Verifier {
       query,
       headers,
       body: req.body,
-    });
-    const signer = new SignatureV4({
-      credentials: { accessKeyId, secretAccessKey: secretKey },
-      region: scopeRegion,
-      service: SERVICE,
-      sha256: Sha256,
-      applyChecksum: false,
     });
     const signed = await signer.sign(request, {
       signingDate: date,
