@@ -11,12 +11,7 @@ export interface PgModule {
 }
 
 /** What TypeORM's `driver` option receives: `pg` with a pool whose connections follow the secret. */
-export interface RotatingPgDriver {
-  Pool: new (config?: PoolConfig) => PgPool;
-  Client: new (config?: string | ClientConfig) => PgClient;
-  defaults: unknown;
-  types: unknown;
-}
+export type RotatingPgDriver = PgModule;
 
 /** Settings of {@link createRotatingPgDriver}. */
 export interface RotatingPgDriverOptions {
