@@ -26,8 +26,6 @@ export class SecretRecord {
   required = false;
   current?: SecretValue;
   status: SecretStatus = 'pending';
-  /** Whether `get()` may return the current value (fresh, stale or fallback). */
-  servable = false;
   lastError?: KeyturnError;
   /** Whether the most recent fetch failed. */
   lastFetchFailed = false;
@@ -50,6 +48,11 @@ export class SecretRecord {
     ttlMs: number,
   ) {
     this.ttlMs = ttlMs;
+  }
+
+  /** Whether `get()` may return the current value (fresh, stale or fallback). */
+  get servable(): boolean {
+    return this.current !== undefined && (this.status === 'fresh' || this.status === 'stale' || this.status === 'fallback');
   }
 
   /** The store's cache key of a request. */

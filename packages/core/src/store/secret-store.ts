@@ -218,7 +218,6 @@ export class SecretStore {
       r.clearTimers();
       this.#due.delete(r);
       r.evicted = true;
-      r.servable = false;
       r.status = 'pending';
       r.nextRefreshAt = undefined;
       this.#records.delete(key);
@@ -574,7 +573,6 @@ export class SecretStore {
   }
 
   #setStatus(r: SecretRecord, status: SecretStatus): void {
-    r.servable = r.current !== undefined && (status === 'fresh' || status === 'stale' || status === 'fallback');
     if (r.status === status) return;
     r.status = status;
     if (this.#listeners.state.size > 0) this.#emit('state', r.state(Date.now()));
