@@ -72,11 +72,11 @@ export class SecretHandleFactory {
       ...(def.ttlMs !== undefined ? { ttlMs: def.ttlMs } : {}),
       transform: (value: SecretValue) => this.transformer.transform(def, value),
     };
-    if (!load) return new StoreSecretHandle<T>(this.store.register<T>(input), def, this.store, this.transformer);
-    const beforeStart = !this.lifecycle.started;
+    const beforeStartUp = () => !this.lifecycle.started;
+    if (!load) return new StoreSecretHandle<T>(this.store.register<T>(input), def, this.store, this.transformer, beforeStartUp);
     const entry = await this.store.load<T>(input).catch(async (error: unknown) => {
-      throw beforeStart ? await earlyLoadFailure(this.store, def.secretId, error) : error;
+      throw beforeStartUp() ? await earlyLoadFailure(this.store, def.secretId, error) : error;
     });
-    return new StoreSecretHandle<T>(entry, def, this.store, this.transformer);
+    return new StoreSecretHandle<T>(entry, def, this.store, this.transformer, beforeStartUp);
   }
 }

@@ -16,6 +16,8 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
     private readonly def: SecretDefinition<T>,
     private readonly store: SecretStore,
     private readonly transformer: SecretValueTransformer,
+    /** Whether the module's batched start-up has yet to run (a failed first load then reports every missing secret). */
+    private readonly beforeStartUp: () => boolean = () => false,
   ) {
     this.changes$ = new Observable<RotationEvent<T>>((subscriber) => entry.subscribe((event) => subscriber.next(event)));
   }
@@ -38,7 +40,7 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
       const { changed } = await this.store.refresh(this.entry.secretId, opts);
       return { changed };
     } catch (error) {
-      if (!firstLoad) throw error;
+      if (!firstLoad || !this.beforeStartUp()) throw error;
       throw await earlyLoadFailure(this.store, this.entry.secretId, error);
     }
   }
