@@ -3,6 +3,7 @@ export { DEFAULT_CLI_PORT, EMULATOR_DEFAULTS, type EmulatorOptions, type Emulato
 export { FaultInjector, type FaultSpec } from './lib/faults/fault-injector.js';
 export type { EmulatorCredentials } from './lib/http/sigv4-verifier.js';
 export type { RotationEvent, RotationHandler, RotationOutcome, RotationStep } from './lib/rotation/rotation.types.js';
+export { ROTATION_RETRY_DEFAULTS, type RotationRetryOptions } from './lib/rotation/rotation-retry.options.js';
 export type { SeedDocument, SeedSecret } from './lib/seed/seed.js';
 export { ServiceError } from './lib/errors/service-error.js';
 export { SeedParseError } from './lib/errors/seed-parse-error.js';

@@ -1,5 +1,6 @@
 import type { SeedDocument } from './seed/seed.js';
 import type { EmulatorCredentials } from './http/sigv4-verifier.js';
+import type { RotationRetryOptions } from './rotation/rotation-retry.options.js';
 import type { RotationHandler } from './rotation/rotation.types.js';
 
 /** Where the emulator writes its request log. */
@@ -55,6 +56,14 @@ export interface EmulatorOptions {
    * @default undefined (no scheduled rotation)
    */
   rotationTimeScale?: number;
+  /**
+   * Retries of a failed rotation: like Secrets Manager, the emulator runs the whole rotation
+   * again with the same ClientRequestToken, keeping the AWSPENDING version, up to `maxAttempts`
+   * times with exponential back-off (`initialBackoffMs`, doubling, at most `maxBackoffMs`).
+   * @default { maxAttempts: 8, initialBackoffMs: 1000, maxBackoffMs: 30000 }
+   * @example { maxAttempts: 50, initialBackoffMs: 20, maxBackoffMs: 200 } // fast tests
+   */
+  rotationRetry?: RotationRetryOptions;
   /**
    * Request log (one line per request: operation, secret id, status, latency; never values).
    * @default false

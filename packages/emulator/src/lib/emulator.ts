@@ -27,10 +27,12 @@ export interface EmulatorServer {
   /** Registers (or replaces) the rotation function for a RotationLambdaARN. */
   registerRotationHandler(lambdaArn: string, handler: RotationHandler | string): void;
   /**
-   * Resolves with the outcome of the running rotation of a secret (name or ARN); with none
-   * running, the last finished one; with none yet, the next one to finish.
+   * Resolves with the outcome of the running rotation attempt of a secret (name or ARN); with
+   * none running, the last finished one; with none yet, the next one to finish. With
+   * `settled: true`, the first outcome after which no retry is scheduled (success, cancellation,
+   * or failure with the attempts used up).
    */
-  waitForRotation(secretId: string, opts?: { timeoutMs?: number }): Promise<RotationOutcome>;
+  waitForRotation(secretId: string, opts?: { timeoutMs?: number; settled?: boolean }): Promise<RotationOutcome>;
   /** Result of seeding: names created and names left as they were. */
   readonly seeded: { created: string[]; existing: string[] };
 }
@@ -52,7 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   repository.load();
   const registry = new RotationHandlerRegistry();
   for (const [arn, h] of Object.entries(o.rotationHandlers ?? {})) registry.register(arn, h);
-  const runner = new RotationRunner({ repository, registry, rotationTimeScale: o.rotationTimeScale, log: log ?? (() => undefined) });
+  const runner = new RotationRunner({ repository, registry, rotationTimeScale: o.rotationTimeScale, retry: o.rotationRetry, log: log ?? (() => undefined) });
   const service = new SecretsManagerService({ repository, rotation: runner, rotationTimeScale: o.rotationTimeScale });
   const seeded = { created: [] as string[], existing: [] as string[] };
   if (o.seed !== undefined) {
@@ -97,7 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       repository,
       runner,
       log: log ?? (() => undefined),
-      rotate: (arn) => void service.rotateSecret(Input.of({ SecretId: arn })),
+      rotate: (arn, token) => void service.rotateSecret(Input.of(token === undefined ? { SecretId: arn } : { SecretId: arn, ClientRequestToken: token })),
     });
     scheduler.start();
   }
@@ -112,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     registerRotationHandler: (arn, handler) => registry.register(arn, handler),
     waitForRotation: (secretId, opts) => {
       const arn = repository.find(secretId)?.arn ?? secretId;
-      return runner.wait(arn, opts?.timeoutMs ?? 30_000);
+      return runner.wait(arn, opts?.timeoutMs ?? 30_000, opts?.settled ?? false);
     },
     stop: () =>
       (stopped ??= (async () => {

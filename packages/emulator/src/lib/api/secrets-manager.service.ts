@@ -505,13 +505,26 @@ export class SecretsManagerService {
     if (!fn) throw Errors.invalidRequest('No Lambda rotation function ARN is associated with this secret.');
     const pending = holderOf(secret, AWSPENDING);
     const current = holderOf(secret, AWSCURRENT);
-    if (pending && pending !== current) {
+    // AWSPENDING on a version that is not AWSCURRENT: a rotation is unfinished. Only a request
+    // carrying that rotation's own token (its version id) may go on: it runs the same rotation
+    // again instead of starting another one that would orphan the pending credentials.
+    const resuming = pending !== undefined && pending !== current && token === pending.id;
+    if (pending && pending !== current && !resuming) {
       throw Errors.invalidRequest('A previous rotation isn’t complete. That rotation will be reattempted.');
     }
     if (!this.options.rotation.canInvoke(fn)) {
       throw Errors.accessDenied(
         'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
       );
+    }
+    if (resuming) {
+      secret.rotationLambdaArn = fn;
+      if (rules) secret.rotationRules = rules;
+      secret.rotationEnabled = true;
+      secret.lastChanged = this.clock();
+      this.repo.save(secret);
+      this.options.rotation.resume(secret.arn, fn, token);
+      return { ARN: secret.arn, Name: secret.name, VersionId: token };
     }
     if (findVersion(secret, token)) throw Errors.exists(`A version with VersionId ${token} already exists; use a new ClientRequestToken.`);
     const now = this.clock();

@@ -7,8 +7,11 @@ import type { RotationRunner } from './rotation-runner.js';
 export interface RotationSchedulerOptions {
   repository: SecretRepository;
   runner: RotationRunner;
-  /** Starts a rotation as RotateSecret does (with the stored configuration). */
-  rotate: (arn: string) => void;
+  /**
+   * Starts a rotation as RotateSecret does (with the stored configuration); with `token`, runs
+   * the unfinished rotation of that AWSPENDING version again.
+   */
+  rotate: (arn: string, token?: string) => void;
   log: (msg: string) => void;
   /** @default 250 */
   tickMs?: number;
@@ -35,13 +38,15 @@ export class RotationScheduler {
     const now = (this.options.clock ?? Date.now)();
     for (const s of this.options.repository.list()) {
       if (!s.rotationEnabled || s.deletedDate !== undefined || s.nextRotation === undefined || s.nextRotation > now) continue;
-      if (this.options.runner.isRunning(s.arn)) continue;
+      if (this.options.runner.isActive(s.arn)) continue;
       const pending = holderOf(s, AWSPENDING);
-      if (pending && pending !== holderOf(s, AWSCURRENT)) continue; // a failed rotation waits for a person
+      // A failed rotation whose retries are used up is run again, with its own token, when the
+      // next rotation is due (Secrets Manager retries it during the open rotation windows).
+      const unfinished = pending && pending !== holderOf(s, AWSCURRENT) ? pending.id : undefined;
       if ((this.attempted.get(s.arn) ?? 0) >= s.nextRotation) continue;
       this.attempted.set(s.arn, s.nextRotation);
       try {
-        this.options.rotate(s.arn);
+        this.options.rotate(s.arn, unfinished);
       } catch (e) {
         this.options.log(`scheduled rotation of ${s.name} not started: ${(e as Error).name}`);
       }

@@ -20,6 +20,10 @@ export interface RotationOutcome {
   /** `full`: the four steps; `test`: testSecret only (RotateImmediately=false). */
   mode: 'full' | 'test';
   status: 'succeeded' | 'failed' | 'cancelled';
+  /** Which attempt of this rotation (same token) this was, counting from 1. */
+  attempt: number;
+  /** Set on a failed attempt when the emulator will retry the rotation with the same token. */
+  nextAttemptAt?: Date;
   /** Steps that completed. */
   completedSteps: RotationStep[];
   /** The step that failed. */
@@ -36,6 +40,13 @@ export interface RotationController {
   canInvoke(lambdaArn: string): boolean;
   /** Starts the steps asynchronously (after the current response). */
   start(arn: string, lambdaArn: string, versionId: string, mode: 'full' | 'test'): void;
-  /** Stops a running rotation of this secret before its next step. */
+  /**
+   * Runs the unfinished rotation whose AWSPENDING version is `versionId` again (RotateSecret with
+   * that version's token). Nothing happens while an attempt of it is running.
+   */
+  resume(arn: string, lambdaArn: string, versionId: string): void;
+  /** True while an attempt runs or a retry of a failed rotation is scheduled. */
+  isActive(arn: string): boolean;
+  /** Stops a running rotation of this secret before its next step and drops scheduled retries. */
   cancel(arn: string): void;
 }
