@@ -35,6 +35,7 @@ it('exports exactly the public API', () => {
     'isTransientError',
     'parseSecretRef',
     'refreshDelay',
+    'wrapHookFailure',
   ]);
 });
 

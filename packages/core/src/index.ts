@@ -37,6 +37,7 @@ export { SecretKindError } from './errors/secret-kind.error.js';
 export { SecretNotLoadedError } from './errors/secret-not-loaded.error.js';
 export { SecretValidationError, type SecretValidationIssue } from './errors/secret-validation.error.js';
 export { SecretsStartupError, type SecretStartupFailure } from './errors/secrets-startup.error.js';
+export { wrapHookFailure } from './errors/hook-failure.js';
 export { isTransientError, classifyError, errorCode, type ClassifyContext } from './errors/classify-error.js';
 
 // store

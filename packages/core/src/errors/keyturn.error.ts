@@ -1,3 +1,5 @@
+import { INSPECT } from '../values/redaction.js';
+
 /** Options every Keyturn error accepts. */
 export interface KeyturnErrorOptions {
   /** The secret the error is about. */
@@ -10,9 +12,14 @@ export interface KeyturnErrorOptions {
   hint?: string;
 }
 
+/** The `inspect` function Node passes to custom inspectors (third argument). */
+type InspectFn = (value: unknown, options?: object) => string;
+
 /**
  * Base class of every error Keyturn throws. Messages name the secret and what to check,
- * never a secret value; the original error, if any, is kept as `cause`.
+ * never a secret value. The original error, if any, is kept as `cause` for code to examine
+ * (non-enumerable, as `Error` installs it); `util.inspect` and `JSON.stringify` leave it out,
+ * since a source error's message may quote what it was given.
  */
 export class KeyturnError extends Error {
   override name = this.constructor.name;
@@ -30,5 +37,28 @@ export class KeyturnError extends Error {
   /** Whether retrying later may succeed (network trouble, throttling, 5xx). */
   get transient(): boolean {
     return false;
+  }
+
+  /** Name, message and the enumerable metadata (code, secretId, hint, issues...); never `cause`. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, ...this.#details() };
+  }
+
+  /** The stack, then the metadata as `util.inspect` shows an error's own properties; never `cause`. */
+  [INSPECT](_depth: number, options: { depth?: number | null }, inspect?: InspectFn): string {
+    const details = this.#details();
+    const stack = this.stack ?? `${this.name}: ${this.message}`;
+    if (Object.keys(details).length === 0 || typeof inspect !== 'function') return stack;
+    const nested = { ...options, depth: options.depth == null ? options.depth : options.depth - 1 };
+    return `${stack} ${inspect(details, nested)}`;
+  }
+
+  #details(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(this)) {
+      const v = (this as Record<string, unknown>)[key];
+      if (key !== 'name' && key !== 'cause' && v !== undefined) out[key] = v;
+    }
+    return out;
   }
 }

@@ -236,6 +236,38 @@ describe('SecretStore', () => {
     await store.stop();
   });
 
+  it('names the JSON key of a failing hook and logs each failure without repeating itself', async () => {
+    const lines: string[] = [];
+    const logger = { log: (m: string) => lines.push(`LOG ${m}`), warn: (m: string) => lines.push(`WARN ${m}`), error: (m: string) => lines.push(`ERROR ${m}`) };
+    const { store, memory } = setup({ s: '{"port":"x"}' }, { ttlMs: 1000, logger });
+    const e = store.register({
+      ref: 's:port',
+      required: false,
+      validate: (v) => {
+        const port = v.field('port');
+        if (typeof port !== 'number') throw new TypeError(`port ${String(port)}`);
+        return port;
+      },
+    });
+    await store.start();
+    expect(e.state().rejectionReason).toBe('Secret "s" failed validation: port: TypeError thrown by the validate/transform hook (message withheld: it may quote the value)');
+    memory.put('s', '{"port":5432}');
+    await advance(1000);
+    expect(e.get()).toBe(5432);
+    memory.put('s', '{"port":"y"}');
+    await advance(1000);
+    expect(e.get()).toBe(5432);
+    const failures = lines.filter((l) => l.includes('TypeError'));
+    expect(failures).toHaveLength(2);
+    for (const line of failures) {
+      expect(line.match(/failed validation/g)).toHaveLength(1);
+      expect(line.match(/Secret "s"/g)).toHaveLength(1);
+      expect(line).toContain('port: TypeError');
+    }
+    expect(failures[1]).toMatch(/^WARN .*keeping version/);
+    await store.stop();
+  });
+
   it('serves the last good value on transient errors, as stale, up to the bound', async () => {
     const { store, memory, source } = setup({ s: 'v' }, { ttlMs: 10_000, staleIfErrorMs: 60_000 });
     const e = store.register({ ref: 's' });

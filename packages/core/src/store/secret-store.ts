@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { classifyError } from '../errors/classify-error.js';
-import { KeyturnError } from '../errors/keyturn.error.js';
+import { wrapHookFailure } from '../errors/hook-failure.js';
+import type { KeyturnError } from '../errors/keyturn.error.js';
 import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
 import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
-import { SecretValidationError } from '../errors/secret-validation.error.js';
 import { SecretsStartupError } from '../errors/secrets-startup.error.js';
 import type { AuditEvent } from '../observability/audit.js';
 import { MetricsRecorder, type MetricsSnapshot } from '../observability/metrics.js';
@@ -294,7 +294,7 @@ export class SecretStore {
     try {
       out = b.compute(value);
     } catch (err) {
-      b.error = this.#hookError(record, err);
+      b.error = this.#hookFailure(record, b, err);
       return;
     }
     if (isPromise(out)) {
@@ -306,7 +306,7 @@ export class SecretStore {
           }
         },
         (err) => {
-          b.error = this.#hookError(record, err);
+          b.error = this.#hookFailure(record, b, err);
         },
       );
     } else {
@@ -315,11 +315,9 @@ export class SecretStore {
     }
   }
 
-  /** A hook failure as a KeyturnError. Foreign errors are not kept: their messages may quote the value. */
-  #hookError(record: SecretRecord, err: unknown): KeyturnError {
-    if (err instanceof KeyturnError) return err;
-    const name = typeof (err as { name?: unknown })?.name === 'string' ? (err as { name: string }).name : 'Error';
-    return new SecretValidationError(record.request.secretId, [{ path: '', constraints: [`${name} thrown by the validate/transform hook (message withheld: it may quote the value)`] }]);
+  /** A binding's hook failure as a KeyturnError, at the reference's JSON key when it has one (see {@link wrapHookFailure}). */
+  #hookFailure(record: SecretRecord, b: Binding, err: unknown): KeyturnError {
+    return wrapHookFailure(record.request.secretId, err, { path: b.ref.jsonKey });
   }
 
   /** Queues a record for fetching; records queued in the same tick are fetched in one source call. */
@@ -423,10 +421,10 @@ export class SecretStore {
     }
     const bindings = [...r.bindings];
     const settled = await Promise.allSettled(bindings.map(async (b) => b.compute(value)));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const failedAt = settled.findIndex((s) => s.status === 'rejected');
     if (r.evicted) return;
-    if (failed) {
-      const error = this.#hookError(r, failed.reason);
+    if (failedAt >= 0) {
+      const error = this.#hookFailure(r, bindings[failedAt], (settled[failedAt] as PromiseRejectedResult).reason);
       this.#metrics.error(error.code ?? error.name, id);
       if (!previous || r.status === 'pending') {
         r.rejectedVersionId = value.versionId;
@@ -437,7 +435,8 @@ export class SecretStore {
         this.#setStatus(r, 'failed');
         this.#audit({ type: 'rejected', secretId: id, versionId: value.versionId, stage, source: value.source, outcome: 'failure', latencyMs, errorCode: error.code });
         this.#emit('error', { secretId: id, error, state: r.status, at: new Date(now) });
-        this.#log('error', `Secret "${id}" version ${value.versionId} failed validation: ${error.message}`, { secretId: id, versionId: value.versionId });
+        // The error's message names the secret and what failed; the line adds the version.
+        this.#log('error', `${error.message}${error.message.includes(value.versionId) ? '' : ` (version ${value.versionId})`}; retrying`, { secretId: id, versionId: value.versionId, code: error.code });
         this.#scheduleRetry(r);
         return;
       }
@@ -445,7 +444,7 @@ export class SecretStore {
       r.rejectionReason = error.message;
       this.#succeeded(r, now, okStatus, false);
       this.#audit({ type: 'rejected', secretId: id, versionId: value.versionId, stage, source: value.source, outcome: 'failure', latencyMs, errorCode: error.code });
-      this.#log('warn', `Secret "${id}" version ${value.versionId} rejected, keeping version ${previous.versionId}: ${error.message}`, { secretId: id, versionId: value.versionId });
+      this.#log('warn', `${error.message}; version ${value.versionId} rejected, keeping version ${previous.versionId}`, { secretId: id, versionId: value.versionId, code: error.code });
       this.#emit('rejected', { secretId: id, versionId: value.versionId, keptVersionId: previous.versionId, reason: error.message, at: new Date(now) });
       return;
     }

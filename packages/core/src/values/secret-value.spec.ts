@@ -32,17 +32,39 @@ describe('SecretValue', () => {
     expect.assertions(4);
   });
 
-  it('field() names the secret and key; text() refuses binary', () => {
+  it('field() names the secret and key; reveal() copies binary', () => {
     expect(() => make('{"a":1}').field('password')).toThrow(SecretKeyMissingError);
     expect(() => make('{"a":1}').field('password')).toThrow('Secret "app/db" (version 0123456789abcdef0123456789abcdef) has no JSON key "password"');
     expect(() => make('[1]').field('0')).toThrow(SecretKeyMissingError);
     expect(make('{"a":1}').hasField('a')).toBe(true);
     const bin = new SecretValue({ secretId: 'b', versionId: V, source: 'aws', secretBinary: new Uint8Array([1, 2, 3]) });
     expect(bin.kind).toBe('binary');
-    expect(() => bin.text()).toThrow(SecretKindError);
     const raw = bin.reveal() as Uint8Array;
     raw[0] = 9;
     expect([...(bin.reveal() as Uint8Array)]).toEqual([1, 2, 3]);
+  });
+
+  it('parses and freezes JSON nested 200,000 levels deep (no recursion overflow)', () => {
+    const depth = 200_000;
+    const v = make('{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+    let node = v.json<Record<string, unknown>>();
+    for (let i = 0; i < depth - 1; i++) node = node.a as Record<string, unknown>;
+    expect(node).toEqual({ a: 1 });
+    expect(Object.isFrozen(node)).toBe(true);
+    const arrays = make('['.repeat(depth) + ']'.repeat(depth));
+    expect(Array.isArray(arrays.json())).toBe(true);
+  });
+
+  it('decodes binary secrets as UTF-8 for text() and json(), and rejects invalid UTF-8 with a clear error', () => {
+    const bin = (bytes: Uint8Array) => new SecretValue({ secretId: 'b', versionId: V, source: 'aws', secretBinary: bytes });
+    expect(bin(new TextEncoder().encode('{"k":"välue"}')).json()).toEqual({ k: 'välue' });
+    expect(bin(new TextEncoder().encode('plain')).text()).toBe('plain');
+    // 0xff never occurs in UTF-8: a lenient decoder would turn it into U+FFFD and pass it on.
+    const invalid = bin(new Uint8Array([0x7b, 0x22, 0x6b, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]));
+    expect(() => invalid.json()).toThrow(SecretKindError);
+    expect(() => invalid.json()).toThrow(`Secret "b" (version ${V}) is binary (SecretBinary) and not valid UTF-8 text; read its bytes with reveal()`);
+    expect(() => invalid.text()).toThrow(SecretKindError);
+    expect(() => invalid.field('k')).toThrow(SecretKindError);
   });
 
   it('is immutable', () => {

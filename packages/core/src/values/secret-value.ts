@@ -37,6 +37,7 @@ export class SecretValue {
   #string?: string;
   #binary?: Uint8Array;
   #parsed?: Parsed;
+  #decoded?: Parsed;
 
   constructor(init: SecretValueInit) {
     this.secretId = init.secretId;
@@ -61,17 +62,21 @@ export class SecretValue {
     return this.#binary ? new Uint8Array(this.#binary) : (this.#string as string);
   }
 
-  /** The value of a string secret. @throws SecretKindError for a binary secret. */
+  /**
+   * The value as text: a string secret as is, a binary secret decoded as UTF-8.
+   * @throws SecretKindError for a binary secret that is not valid UTF-8 (never replaced by U+FFFD).
+   */
   text(): string {
-    if (this.#string === undefined) {
-      throw new SecretKindError(`Secret "${this.secretId}" is binary (SecretBinary); read it with reveal(), not text()`, { secretId: this.secretId, code: 'BinarySecret' });
-    }
-    return this.#string;
+    const decoded = (this.#decoded ??= this.#decode());
+    if (!decoded.ok) throw decoded.error;
+    return decoded.value as string;
   }
 
   /**
    * The JSON value, parsed once per version (later calls return the same object, frozen).
-   * @throws SecretParseError naming the secret (never quoting the value) when it is not JSON.
+   * Nesting depth is not limited (freezing is iterative).
+   * @throws SecretParseError naming the secret (never quoting the value) when it is not JSON;
+   *   SecretKindError for a binary secret that is not valid UTF-8.
    */
   json<T = unknown>(): T {
     const parsed = (this.#parsed ??= this.#parse());
@@ -105,10 +110,28 @@ export class SecretValue {
     }
   }
 
-  #parse(): Parsed {
-    const text = this.#string ?? (this.#binary ? new TextDecoder().decode(this.#binary) : '');
+  #decode(): Parsed {
+    if (this.#binary === undefined) return { ok: true, value: this.#string ?? '' };
     try {
-      return { ok: true, value: deepFreeze(JSON.parse(text)) };
+      return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(this.#binary) };
+    } catch {
+      return {
+        ok: false,
+        error: new SecretKindError(`Secret "${this.secretId}" (version ${this.versionId}) is binary (SecretBinary) and not valid UTF-8 text; read its bytes with reveal()`, {
+          secretId: this.secretId,
+          code: 'InvalidUtf8',
+          hint: 'the secret value encoding (text and JSON secrets are UTF-8)',
+        }),
+      };
+    }
+  }
+
+  #parse(): Parsed {
+    const decoded = (this.#decoded ??= this.#decode());
+    if (!decoded.ok) return decoded;
+    let value: unknown;
+    try {
+      value = JSON.parse(decoded.value as string);
     } catch {
       // JSON.parse messages quote the input, so neither the message nor the error is kept.
       return {
@@ -120,6 +143,7 @@ export class SecretValue {
         }),
       };
     }
+    return { ok: true, value: deepFreeze(value) };
   }
 
   /** Metadata only. */
@@ -143,10 +167,14 @@ export class SecretValue {
   }
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+/** Freezes a parsed JSON value and everything in it, iteratively (JSON may nest deeper than the call stack). */
+function deepFreeze<T>(root: T): T {
+  const todo: unknown[] = [root];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v !== 'object' || v === null || Object.isFrozen(v)) continue;
     Object.freeze(v);
-    for (const x of Object.values(v as object)) deepFreeze(x);
+    for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) todo.push(x);
   }
-  return v;
+  return root;
 }
