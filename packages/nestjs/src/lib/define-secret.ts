@@ -17,7 +17,10 @@ import type {
  * @example
  * export const databaseSecret = defineSecret('{app}/{env}/db', { schema: DatabaseCredentials });
  * export const jwtKey = defineSecret('{app}/{env}/jwt', { key: 'signingKey' });
+ * export const tlsKey = defineSecret('{app}/{env}/tls-key', { binary: true }); // Uint8Array
  */
+export function defineSecret(ref: string | SecretRef, options: Omit<DefineSecretOptions<undefined>, 'schema' | 'key' | 'binary'> & { binary: true }): SecretDefinition<Uint8Array>;
+export function defineSecret<S extends SecretClassSchema | StandardSchemaV1 | undefined = undefined>(ref: string | SecretRef, options?: DefineSecretOptions<S>): SecretDefinition<SchemaOutput<S>>;
 export function defineSecret<S extends SecretClassSchema | StandardSchemaV1 | undefined = undefined>(
   ref: string | SecretRef,
   options: DefineSecretOptions<S> = {},
@@ -29,6 +32,12 @@ export function defineSecret<S extends SecretClassSchema | StandardSchemaV1 | un
   if (schema !== undefined && typeof schema !== 'function' && !(typeof schema === 'object' && schema !== null && '~standard' in schema)) {
     throw new TypeError(`defineSecret('${parsed.secretId}'): schema must be a class with class-validator decorators or a Standard Schema object`);
   }
+  if (options.binary !== undefined && typeof options.binary !== 'boolean') {
+    throw new TypeError(`defineSecret('${parsed.secretId}'): binary must be true or false`);
+  }
+  if (options.binary === true && (schema !== undefined || key !== undefined)) {
+    throw new TypeError(`defineSecret('${parsed.secretId}'): binary serves the raw bytes; it cannot be combined with schema or key`);
+  }
   if (options.ttlMs !== undefined && !(typeof options.ttlMs === 'number' && options.ttlMs > 0)) {
     throw new TypeError(`defineSecret('${parsed.secretId}'): ttlMs must be a positive number of milliseconds`);
   }
@@ -39,7 +48,7 @@ export function defineSecret<S extends SecretClassSchema | StandardSchemaV1 | un
     ...(parsed.versionId !== undefined ? { versionId: parsed.versionId } : {}),
   };
   // Readable in Nest's DI errors; the schema name keeps two definitions of one secret apart.
-  const schemaName = typeof schema === 'function' ? `:${schema.name}` : schema !== undefined ? ':schema' : '';
+  const schemaName = typeof schema === 'function' ? `:${schema.name}` : schema !== undefined ? ':schema' : options.binary === true ? ':binary' : '';
   const label = `${parsed.secretId}${key === undefined ? '' : `#${key}`}${schemaName}`;
   return Object.freeze({
     KEY: Symbol(`Secret(${label})`),
@@ -49,6 +58,7 @@ export function defineSecret<S extends SecretClassSchema | StandardSchemaV1 | un
     required: options.required ?? true,
     ...(options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}),
     ...(schema !== undefined ? { schema } : {}),
+    ...(options.binary === true ? { binary: true as const } : {}),
   });
 }
 

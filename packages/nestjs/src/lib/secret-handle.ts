@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { RotationEvent, SecretEntry, SecretState, SecretStore } from '@keyturn/core';
+import { wrapHookFailure, type RotationEvent, type SecretEntry, type SecretState, type SecretStore } from '@keyturn/core';
 import { earlyLoadFailure } from './early-load-failure.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle, SecretVersionStage } from './interfaces/secret-handle.interface.js';
@@ -47,7 +47,12 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
 
   async fetchVersion(stage: SecretVersionStage): Promise<T> {
     const value = await this.store.fetchVersion(this.entry.secretId, { versionStage: stage });
-    return this.transformer.transform(this.def, value);
+    try {
+      return await this.transformer.transform(this.def, value);
+    } catch (error) {
+      // The same wrapping as the store's refreshes: a foreign error's message may quote the value.
+      throw wrapHookFailure(this.entry.secretId, error, { path: this.def.key });
+    }
   }
 
   toJSON(): SecretState {

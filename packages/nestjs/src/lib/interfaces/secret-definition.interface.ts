@@ -39,6 +39,14 @@ export interface DefineSecretOptions<S = undefined> {
    * @default 'AWSCURRENT'
    */
   versionStage?: string;
+  /**
+   * Serve the secret's bytes as a `Uint8Array` (a `SecretBinary` as stored, a `SecretString` as
+   * UTF-8). Without it a binary secret is read as UTF-8 text and must be valid UTF-8.
+   * Not combined with `schema` or `key`.
+   * @default false
+   * @example defineSecret('app/tls-key', { binary: true })
+   */
+  binary?: boolean;
 }
 
 /** Output type a schema produces. */
@@ -63,6 +71,8 @@ export interface SecretDefinition<T = unknown> {
   readonly required: boolean;
   readonly ttlMs?: number;
   readonly schema?: SecretClassSchema | StandardSchemaV1;
+  /** Serves the bytes (`Uint8Array`) instead of text. */
+  readonly binary?: true;
   /** Phantom member that carries the value type; never set. */
   readonly __type?: T;
 }
