@@ -2,19 +2,14 @@
 // Cold load of 100 secrets from a private moto server: Keyturn (batched) vs the plain AWS SDK
 // (100 GetSecretValue) vs @aws-lambda-powertools/parameters; then the cost of a cached read.
 // Run by hand after `npm run build`: node bench/core/cold-load.mjs [--secrets 100] [--rounds 5]
-// Needs moto (see ../shared/tools/moto/README.md). Never part of the test suite.
-import { execFile } from 'node:child_process';
+// Needs `moto_server` on the PATH (pip install 'moto[server]>=5.2,<5.3'; or set MOTO_SERVER_BIN).
+// Never part of the test suite.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { SecretsManagerClient, CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SecretStore, AwsSecretsManagerSource } from '@keyturn/core';
 
-const run = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const motoDir = process.env.KEYTURN_MOTO_DIR ?? resolve(here, '../../../shared/tools/moto');
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : def;
@@ -50,11 +45,29 @@ function countingClient(endpoint) {
 
 const fmtCalls = (c) => Object.entries(c).map(([k, v]) => `${v} ${k}`).join(' + ');
 
-async function main() {
+/** A private moto server on a free port; resolves once its Secrets Manager answers. */
+async function startMoto() {
   const port = await freePort();
-  const env = { ...process.env, MOTO_PORT: String(port) };
-  await run('bash', [resolve(motoDir, 'start.sh')], { env, timeout: 60_000 });
   const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(process.env.MOTO_SERVER_BIN ?? 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const probe = countingClient(endpoint).client;
+  for (const deadline = Date.now() + 60_000; ; ) {
+    if (child.exitCode !== null) throw new Error('moto_server exited; is moto installed?');
+    try {
+      await probe.send(new GetSecretValueCommand({ SecretId: 'probe' }));
+    } catch (e) {
+      if (e.name === 'ResourceNotFoundException') break;
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  probe.destroy();
+  return { endpoint, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) };
+}
+
+async function main() {
+  const moto = await startMoto();
+  const { endpoint } = moto;
   const rows = [];
   try {
     const admin = countingClient(endpoint).client;
@@ -163,7 +176,7 @@ async function main() {
     for (const r of reads) console.log(`| ${r.name} | ${r.ns.toFixed(1)} |`);
     console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
   } finally {
-    await run('bash', [resolve(motoDir, 'stop.sh')], { env, timeout: 30_000 });
+    await moto.stop();
   }
 }
 

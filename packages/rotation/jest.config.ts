@@ -1,6 +1,7 @@
+// Unit tests (`src/**/*.spec.ts`) of rotation; settings from the shared preset. No `require` or `__dirname` here: the file
+// loads both through ts-node (Node 20) and as native TypeScript (Node 22.18+, 24).
 export default {
-  ...require('../../jest.preset.js'),
   displayName: 'unit:rotation',
-  rootDir: __dirname,
+  preset: '../../jest.preset.js',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
 };

@@ -1,19 +1,13 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { freePort } from './ports';
+import { freePort, waitFor } from './ports';
+import { spawnServer, type ServerProcess } from './servers';
 
-const run = promisify(execFile);
-
-/** Where `start.sh`/`stop.sh` live: `$KEYTURN_MOTO_DIR`, else `../shared/tools/moto` beside the repository. */
-export function motoDir(): string {
-  const dir = process.env.KEYTURN_MOTO_DIR ?? resolve(__dirname, '../../../shared/tools/moto');
-  if (!existsSync(resolve(dir, 'start.sh'))) {
-    throw new Error(`moto scripts not found in ${dir}; set KEYTURN_MOTO_DIR to the folder holding start.sh`);
-  }
-  return dir;
-}
+/**
+ * moto's Secrets Manager server, the independent reference the conformance suite compares the
+ * emulator with. `moto_server` comes from the PATH (`pip install 'moto[server]>=5.2,<5.3'`), or from
+ * `$MOTO_SERVER_BIN`. It is plain moto: where moto 5.2 differs from AWS, the tests say so
+ * (`packages/emulator/test/conformance.e2e-spec.ts` lists the differences).
+ */
+export const motoServerBin = (): string => process.env.MOTO_SERVER_BIN ?? 'moto_server';
 
 export interface MotoServer {
   endpoint: string;
@@ -26,30 +20,6 @@ export interface MotoServer {
   restart(): Promise<void>;
 }
 
-/** Starts a private moto Secrets Manager server on a free port (about 2 s). */
-export async function startMoto(): Promise<MotoServer> {
-  const dir = motoDir();
-  const port = await freePort();
-  const env = { ...process.env, MOTO_PORT: String(port) };
-  const start = async () => {
-    await run('bash', [resolve(dir, 'start.sh')], { env, timeout: 60_000 });
-  };
-  const stop = async () => {
-    await run('bash', [resolve(dir, 'stop.sh')], { env, timeout: 30_000 });
-  };
-  await start();
-  const endpoint = `http://127.0.0.1:${port}`;
-  return {
-    endpoint,
-    port,
-    reset: async () => {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-    },
-    stop,
-    restart: start,
-  };
-}
-
 /** Static credentials and region that moto (and the emulator without SigV4) accept. */
 export const testClientConfig = (endpoint: string) => ({
   endpoint,
@@ -57,3 +27,47 @@ export const testClientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   maxAttempts: 1,
 });
+
+/** moto picks the service from the SigV4 credential scope, so even a probe must name secretsmanager. */
+const listSecrets = (endpoint: string) =>
+  fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'secretsmanager.ListSecrets',
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: '{}',
+  });
+
+/** Starts a private moto server on a free port and waits until its Secrets Manager answers (about 2 s). */
+export async function startMoto(): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  let server: ServerProcess | undefined;
+  const start = async () => {
+    // A clean environment: a caller's AWS credentials, profile or PYTHONPATH must not reach moto.
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', TMPDIR: process.env.TMPDIR };
+    const s = spawnServer(`moto on port ${port}`, motoServerBin(), ['-H', '127.0.0.1', '-p', String(port)], { stopSignal: 'SIGTERM', graceMs: 5_000, env });
+    server = s;
+    try {
+      await waitFor(async () => {
+        if (s.exited()) throw new Error(`moto_server exited: ${s.stderr() || `is moto installed? pip install 'moto[server]>=5.2,<5.3'`}`);
+        return (await listSecrets(endpoint)).ok;
+      }, `moto on port ${port}`, 60_000, 100);
+    } catch (e) {
+      await s.stop();
+      throw e;
+    }
+  };
+  await start();
+  return {
+    endpoint,
+    port,
+    reset: async () => {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    stop: async () => server?.stop(),
+    restart: start,
+  };
+}

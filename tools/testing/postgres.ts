@@ -1,16 +1,18 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { exitedWithin } from './child-process';
 import { freePort, waitFor } from './ports';
+import { spawnServer } from './servers';
 
 const run = promisify(execFile);
 
 export interface PostgresServer {
   host: string;
   port: number;
+  /** The server's process id. */
+  pid: number;
   /** A superuser that logs in with a password (scram-sha-256). */
   superuser: string;
   superuserPassword: string;
@@ -58,22 +60,26 @@ export async function startPostgres(): Promise<PostgresServer> {
     chownSync(dir, owner.uid, owner.gid);
     chownSync(pwfile, owner.uid, owner.gid);
   }
-  await run(join(bin, 'initdb'), ['-D', data, '-U', superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync'], { timeout: 120_000, ...owner });
+  try {
+    await run(join(bin, 'initdb'), ['-D', data, '-U', superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync'], { timeout: 120_000, ...owner });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   rmSync(pwfile);
   const port = await freePort();
-  // The server is our direct child (not behind runuser, which ignores SIGINT), so stop() reaches it;
-  // otherwise it outlives the test run and holds the stderr pipe open, keeping the Jest worker alive.
-  const child: ChildProcess = spawn(
+  // The server is our direct child (not behind runuser, which ignores SIGINT), so stop() reaches it.
+  const server = spawnServer(
+    `PostgreSQL on port ${port}`,
     join(bin, 'postgres'),
     [
       '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
       '-c', 'max_connections=200', '-c', 'shared_buffers=32MB', '-c', 'password_encryption=scram-sha-256',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: false, ...owner },
+    // SIGINT: fast shutdown (rolls back open transactions, closes connections).
+    { stopSignal: 'SIGINT', ...owner, cleanup: () => rmSync(dir, { recursive: true, force: true }) },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
   const host = '127.0.0.1';
   const { Client } = require('pg') as typeof import('pg');
   const adminConfig = () => ({ host, port, user: superuser, password: superuserPassword, database: 'postgres' });
@@ -88,26 +94,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
   try {
     await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+      if (server.exited()) throw new Error(`postgres exited: ${server.stderr()}`);
       await sql('select 1');
       return true;
     }, `PostgreSQL on port ${port}`, 60_000, 200);
   } catch (e) {
-    child.kill('SIGKILL');
+    await server.stop();
     throw e;
   }
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = exitedWithin(child, 10_000);
-      child.kill('SIGINT'); // fast shutdown
-      await exited;
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        await exitedWithin(child, 2_000);
-      }
-    }
-    child.stderr?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { host, port, superuser, superuserPassword, adminConfig, sql, stop };
+  const stop = () => server.stop();
+  return { host, port, pid: server.child.pid!, superuser, superuserPassword, adminConfig, sql, stop };
 }

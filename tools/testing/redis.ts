@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exitedWithin } from './child-process';
 import { freePort, waitFor } from './ports';
+import { spawnServer } from './servers';
 
 export interface RedisServer {
   host: string;
   port: number;
+  /** The server's process id. */
+  pid: number;
   /** An ACL user with every permission (`~* &* +@all`). */
   adminUser: string;
   adminPassword: string;
@@ -27,14 +28,12 @@ export async function startRedis(): Promise<RedisServer> {
   const adminPassword = `admin-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const aclFile = join(dir, 'users.acl');
   writeFileSync(aclFile, `user default off\nuser ${adminUser} on >${adminPassword} ~* &* +@all\n`);
-  const child: ChildProcess = spawn(
+  const server = spawnServer(
+    `Redis on port ${port}`,
     process.env.REDIS_SERVER_BIN ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--aclfile', aclFile, '--daemonize', 'no', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stopSignal: 'SIGTERM', graceMs: 5_000, cleanup: () => rmSync(dir, { recursive: true, force: true }) },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
-  child.on('error', (e) => (stderr += String(e)));
   const host = '127.0.0.1';
   const { Redis } = require('ioredis') as typeof import('ioredis');
   const command = async (...args: (string | number)[]) => {
@@ -48,25 +47,13 @@ export async function startRedis(): Promise<RedisServer> {
   };
   try {
     await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server exited: ${stderr || 'is redis-server installed? (Debian package "redis-server")'}`);
+      if (server.exited()) throw new Error(`redis-server exited: ${server.stderr() || 'is redis-server installed? (Debian package "redis-server")'}`);
       return (await command('PING')) === 'PONG';
     }, `Redis on port ${port}`, 30_000, 100);
   } catch (e) {
-    child.kill('SIGKILL');
+    await server.stop();
     throw e;
   }
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = exitedWithin(child, 5_000);
-      child.kill('SIGTERM');
-      await exited;
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        await exitedWithin(child, 2_000);
-      }
-    }
-    child.stderr?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { host, port, adminUser, adminPassword, command, stop };
+  const stop = () => server.stop();
+  return { host, port, pid: server.child.pid!, adminUser, adminPassword, command, stop };
 }

@@ -2,10 +2,9 @@ import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumLaunchOptions } from '@keyturn/testing';
 import { startTestStack, type TestStack } from './support/test-stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('/status page in headless Chromium', () => {
   let s: TestStack;
@@ -17,7 +16,7 @@ describe('/status page in headless Chromium', () => {
     s = await startTestStack({ env: 'status' });
     mkdirSync(outDir, { recursive: true });
     rmSync(screenshot, { force: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
   });
   afterAll(async () => {
     await browser?.close();

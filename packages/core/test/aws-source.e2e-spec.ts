@@ -6,16 +6,16 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsSecretsManagerSource, SecretScheduledForDeletionError, SecretStore, type SecretEntry } from '../src/index.js';
-import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, waitFor, type TestEmulator } from '@keyturn/testing';
 
-let moto: MotoServer;
+let emulator: TestEmulator;
 let admin: SecretsManagerClient;
 const clients: SecretsManagerClient[] = [];
 const stores: SecretStore[] = [];
 
 /** A client counting operations through its own middleware (independent of Keyturn's counter). */
 function countingClient(): { client: SecretsManagerClient; calls: Record<string, number> } {
-  const client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  const client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
   const calls: Record<string, number> = {};
   client.middlewareStack.add(
     (next, ctx) => async (args) => {
@@ -39,8 +39,8 @@ function newStore(client: SecretsManagerClient, opts: ConstructorParameters<type
 const create = (name: string, value: string) => admin.send(new CreateSecretCommand({ Name: name, SecretString: value }));
 
 beforeAll(async () => {
-  moto = await startMoto();
-  admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulator = await startTestEmulator();
+  admin = new SecretsManagerClient(testClientConfig(emulator.endpoint));
 });
 
 afterEach(async () => {
@@ -50,7 +50,7 @@ afterEach(async () => {
 afterAll(async () => {
   for (const c of clients) c.destroy();
   admin?.destroy();
-  await moto?.stop();
+  await emulator?.stop();
 });
 
 it('loads 25 secrets with 2 BatchGetSecretValue calls (chunks of 20)', async () => {
@@ -83,7 +83,7 @@ it('reads by ARN, by JSON key and by stage; a missing id in a batch is reported 
   expect(missing.state()).toMatchObject({ state: 'failed', lastErrorCode: 'ResourceNotFoundException' });
   expect(() => missing.get()).toThrow(/"refs\/missing" was not found/);
   expect(calls.BatchGetSecretValue).toBe(1);
-  expect(calls.GetSecretValue).toBeGreaterThanOrEqual(1); // the AWSPREVIOUS read (moto may omit Errors[] entries; those ids are asked again)
+  expect(calls.GetSecretValue).toBeGreaterThanOrEqual(1); // the AWSPREVIOUS read (emulator may omit Errors[] entries; those ids are asked again)
 });
 
 it('detects rotation after PutSecretValue and after UpdateSecretVersionStage', async () => {
@@ -154,7 +154,7 @@ it('falls back to GetSecretValue when BatchGetSecretValue is denied, and remembe
 it('honours AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK resolves it; Keyturn adds nothing)', async () => {
   await create('env/endpoint', 'via-env');
   const saved = { ...process.env };
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = moto.endpoint;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = emulator.endpoint;
   process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9'; // the service-specific variable wins
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'test';
@@ -165,7 +165,7 @@ it('honours AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK resolves it; Keyturn adds 
     await source.destroy();
     expect(r.ok && r.value.text()).toBe('via-env');
     delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-    process.env.AWS_ENDPOINT_URL = moto.endpoint;
+    process.env.AWS_ENDPOINT_URL = emulator.endpoint;
     const generic = new AwsSecretsManagerSource({ clientConfig: { maxAttempts: 1 } });
     const [g] = await generic.fetch([{ secretId: 'env/endpoint' }]);
     await generic.destroy();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { AwsSecretsManagerSource, ChainSource, EnvSource, SecretStore, SecretValidationError, type AuditEvent } from '../src/index.js';
 
 // Every secret value in this file is a unique random string; none may appear in anything Keyturn prints.
@@ -13,20 +13,20 @@ const fresh = () => {
   return c;
 };
 
-let moto: MotoServer;
+let emulator: TestEmulator;
 let admin: SecretsManagerClient;
 let client: SecretsManagerClient;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
-  client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulator = await startTestEmulator();
+  admin = new SecretsManagerClient(testClientConfig(emulator.endpoint));
+  client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
 });
 
 afterAll(async () => {
   client?.destroy();
   admin?.destroy();
-  await moto?.stop();
+  await emulator?.stop();
 });
 
 it('no canary value appears in errors, events, metrics, states, inspect/JSON output, audit or logs', async () => {

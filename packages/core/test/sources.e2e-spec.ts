@@ -2,25 +2,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, waitFor, type TestEmulator } from '@keyturn/testing';
 import { AwsSecretsManagerSource, DotenvSource, EnvSource, MemorySource, SecretStore } from '../src/index.js';
 
-let moto: MotoServer;
+let emulator: TestEmulator;
 let admin: SecretsManagerClient;
 let client: SecretsManagerClient;
 let dir: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
-  client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulator = await startTestEmulator();
+  admin = new SecretsManagerClient(testClientConfig(emulator.endpoint));
+  client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
   dir = mkdtempSync(join(tmpdir(), 'keyturn-sources-'));
 });
 
 afterAll(async () => {
   client?.destroy();
   admin?.destroy();
-  await moto?.stop();
+  await emulator?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

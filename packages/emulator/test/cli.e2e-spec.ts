@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, motoDir } from '@keyturn/testing';
+import { freePort } from '@keyturn/testing';
 import { ensureBuilt, startBin, type BinProcess } from './bin';
 
 const run = promisify(execFile);
@@ -18,13 +18,11 @@ describe('the bin driven by the AWS CLI', () => {
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '1',
-    // A newer Secrets Manager model, for CLIs that predate batch-get-secret-value.
-    AWS_DATA_PATH: join(motoDir(), 'aws-models'),
     AWS_PROFILE: undefined,
     AWS_ENDPOINT_URL: undefined,
   };
   const sm = async (...args: string[]): Promise<Record<string, unknown>> => {
-    const { stdout } = await run('aws', ['--endpoint-url', proc.endpoint, '--output', 'json', 'secretsmanager', ...args], { env, timeout: 60_000 });
+    const { stdout } = await run(process.env.AWS_CLI_BIN ?? 'aws', ['--endpoint-url', proc.endpoint, '--output', 'json', 'secretsmanager', ...args], { env, timeout: 60_000 });
     return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
   };
 

@@ -147,16 +147,15 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
 
   // ------------------------------------------------------------------ PutSecretValue and labels
 
-  it('PutSecretValue: AWSCURRENT moves to the new version and AWSPREVIOUS follows', async () => {
+  it(`PutSecretValue: AWSCURRENT moves to the new version and AWSPREVIOUS follows${isMoto ? ' (moto 5.2 also lists the unlabelled version with [])' : ''}`, async () => {
     const name = unique('put');
     const v1 = (await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }))).VersionId!;
     const v2 = (await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: tok(2) }))).VersionId!;
     expect(v2).toBe(tok(2));
     const v3 = (await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v3' }))).VersionId!;
     const d = await client.send(new DescribeSecretCommand({ SecretId: name }));
-    // v1 lost its last label: deprecated versions are not listed.
-    expect(d.VersionIdsToStages).toEqual({ [v3]: ['AWSCURRENT'], [v2]: ['AWSPREVIOUS'] });
-    expect(d.VersionIdsToStages?.[v1]).toBeUndefined();
+    // v1 lost its last label: AWS does not list deprecated versions.
+    expect(d.VersionIdsToStages).toEqual({ [v3]: ['AWSCURRENT'], [v2]: ['AWSPREVIOUS'], ...(isMoto ? { [v1]: [] } : {}) });
     expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }))).SecretString).toBe('v2');
     // A deprecated version is still readable by VersionId.
     expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: v1 }))).SecretString).toBe('v1');
@@ -197,8 +196,10 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
     });
   });
 
-  it('ListSecretVersionIds and DescribeSecret of an unknown secret are ResourceNotFoundException', async () => {
-    expect((await failure(client.send(new ListSecretVersionIdsCommand({ SecretId: unique('none') })))).name).toBe('ResourceNotFoundException');
+  it(`ListSecretVersionIds and DescribeSecret of an unknown secret are ResourceNotFoundException${isMoto ? ' (moto 5.2: ListSecretVersionIds fails with an HTML 500)' : ''}`, async () => {
+    const listed = await failure(client.send(new ListSecretVersionIdsCommand({ SecretId: unique('none') })));
+    if (isMoto) expect(listed.$metadata?.httpStatusCode ?? (listed as { $response?: { statusCode?: number } }).$response?.statusCode).toBe(500);
+    else expect(listed.name).toBe('ResourceNotFoundException');
     expect((await failure(client.send(new DescribeSecretCommand({ SecretId: unique('none') })))).name).toBe('ResourceNotFoundException');
   });
 
@@ -215,7 +216,7 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
     expect((await failure(client.send(new PutSecretValueCommand({ SecretId: name })))).name).toBe('InvalidRequestException');
   });
 
-  it('UpdateSecretVersionStage: moving a held label needs RemoveFromVersionId; AWSCURRENT drags AWSPREVIOUS', async () => {
+  it(`UpdateSecretVersionStage: moving a held label needs RemoveFromVersionId; AWSCURRENT drags AWSPREVIOUS${isMoto ? ' (moto 5.2: GetSecretValue still returns the old version)' : ''}`, async () => {
     const name = unique('stage');
     const v1 = (await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }))).VersionId!;
     const v2 = (await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2' }))).VersionId!;
@@ -228,10 +229,11 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
     await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: v1, RemoveFromVersionId: v2 }));
     const d = await client.send(new DescribeSecretCommand({ SecretId: name }));
     expect(d.VersionIdsToStages).toEqual({ [v1]: ['AWSCURRENT'], [v2]: ['AWSPREVIOUS'] });
-    expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v1');
+    // AWS serves the version that now holds AWSCURRENT; moto 5.2 keeps serving the one it served before.
+    expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe(isMoto ? 'v2' : 'v1');
   });
 
-  it('UpdateSecretVersionStage: a custom label joins the target; removing it leaves a deprecated version', async () => {
+  it(`UpdateSecretVersionStage: a custom label joins the target; removing it leaves a deprecated version${isMoto ? ' (moto 5.2 lists it with [], ignores IncludeDeprecated and echoes the SecretId as ARN)' : ''}`, async () => {
     const name = unique('custom');
     const v1 = (await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }))).VersionId!;
     const v2 = (await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', VersionStages: ['BLUE'], ClientRequestToken: tok(2) }))).VersionId!;
@@ -241,12 +243,13 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
       [v2]: ['BLUE'],
     });
     await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'BLUE', RemoveFromVersionId: v2 }));
-    expect((await client.send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages).toEqual({ [v1]: ['AWSCURRENT', 'GREEN'] });
+    expect((await client.send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages).toEqual({ [v1]: ['AWSCURRENT', 'GREEN'], ...(isMoto ? { [v2]: [] } : {}) });
     const listed = await client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
-    expect(listed.Versions?.map((v) => v.VersionId)).toEqual([v1]);
+    expect(listed.Versions?.map((v) => v.VersionId).sort()).toEqual(isMoto ? [v1, v2].sort() : [v1]);
     const all = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
     expect(all.Versions?.map((v) => v.VersionId).sort()).toEqual([v1, v2].sort());
-    expect(all.ARN).toMatch(new RegExp(`:secret:${name}-`));
+    if (isMoto) expect(all.ARN).toBe(name);
+    else expect(all.ARN).toMatch(new RegExp(`:secret:${name}-`));
   });
 
   it(`UpdateSecretVersionStage removing AWSCURRENT without moving it: ${isMoto ? 'moto 5.2 accepts it (AWS: InvalidParameterException)' : 'InvalidParameterException'}`, async () => {
