@@ -45,12 +45,12 @@ export class KeyturnError extends Error {
   }
 
   /** The stack, then the metadata as `util.inspect` shows an error's own properties; never `cause`. */
-  [INSPECT](_depth: number, options: { depth?: number | null }, inspect?: InspectFn): string {
+  [INSPECT](depth: number | null, options: object, inspect?: InspectFn): string {
     const details = this.#details();
     const stack = this.stack ?? `${this.name}: ${this.message}`;
     if (Object.keys(details).length === 0 || typeof inspect !== 'function') return stack;
-    const nested = { ...options, depth: options.depth == null ? options.depth : options.depth - 1 };
-    return `${stack} ${inspect(details, nested)}`;
+    // `depth` is what is left for this error: its fields print at the depth its own properties would.
+    return `${stack} ${inspect(details, { ...options, depth })}`;
   }
 
   #details(): Record<string, unknown> {
