@@ -47,7 +47,8 @@ it('no canary value appears in errors, events, metrics, states, inspect/JSON out
   await admin.send(new CreateSecretCommand({ Name: 'c/plain', SecretString: plain }));
   await admin.send(new CreateSecretCommand({ Name: 'c/db', SecretString: JSON.stringify({ username: 'app', password: dbPassword }) }));
   await admin.send(new CreateSecretCommand({ Name: 'c/notjson', SecretString: `{"password": "${notJson}"` }));
-  await admin.send(new CreateSecretCommand({ Name: 'c/bin', SecretBinary: new TextEncoder().encode(binary) }));
+  // Not valid UTF-8 (0xff): text() and json() refuse it, reveal() serves the bytes.
+  await admin.send(new CreateSecretCommand({ Name: 'c/bin', SecretBinary: new Uint8Array([...new TextEncoder().encode(binary), 0xff]) }));
   await admin.send(new CreateSecretCommand({ Name: 'c/doomed', SecretString: fresh() }));
 
   let throttle = false;
@@ -94,7 +95,7 @@ it('no canary value appears in errors, events, metrics, states, inspect/JSON out
   expect(envE.state().state).toBe('fallback');
 
   // Value-level errors.
-  for (const f of [() => binE.get().text(), () => plainE.get().json(), () => plainE.get().field('x'), () => store.register({ ref: 'c/db:pass word' })]) {
+  for (const f of [() => binE.get().text(), () => binE.get().json(), () => plainE.get().json(), () => plainE.get().field('x'), () => store.register({ ref: 'c/db:pass word' })]) {
     try {
       f();
       throw new Error('expected a throw');
