@@ -70,7 +70,7 @@ const checks = [
   {
     program: 'moto_server (moto 5.2)',
     ok: () => onPath(process.env.MOTO_SERVER_BIN ?? 'moto_server') !== undefined,
-    neededBy: 'the conformance suite and the e2e suites of core, nestjs and cli (reference Secrets Manager)',
+    neededBy: 'the conformance suite, which compares the emulator with moto, and the test-support suite',
     install: `python3 -m pip install 'moto[server]>=5.2,<5.3'   (or set MOTO_SERVER_BIN)`,
   },
   {

@@ -1,3 +1,4 @@
+import { DeleteSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer } from '@keyturn/emulator';
 
 /** The Keyturn emulator in this process, shaped like the moto helper so a suite can stop and restart it. */
@@ -10,14 +11,16 @@ export interface TestEmulator {
   stop(): Promise<void>;
   /** Starts again on the same port, empty (nothing is kept on disk). */
   restart(): Promise<void>;
+  /** Deletes every secret, also those scheduled for deletion (through the API, without recovery). */
+  reset(): Promise<void>;
 }
 
 /** Starts an in-memory emulator on a free port, without SigV4 (any credentials are accepted). */
 export async function startTestEmulator(): Promise<TestEmulator> {
   let server: EmulatorServer | undefined = await startEmulator({ port: 0, logger: false });
-  const port = server.port;
+  const { port, endpoint } = server;
   return {
-    endpoint: server.endpoint,
+    endpoint,
     port,
     server: () => {
       if (!server) throw new Error('the emulator is stopped');
@@ -30,6 +33,19 @@ export async function startTestEmulator(): Promise<TestEmulator> {
     },
     restart: async () => {
       server ??= await startEmulator({ port, logger: false });
+    },
+    reset: async () => {
+      const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      try {
+        let NextToken: string | undefined;
+        do {
+          const page = await client.send(new ListSecretsCommand({ IncludePlannedDeletion: true, NextToken }));
+          for (const s of page.SecretList ?? []) await client.send(new DeleteSecretCommand({ SecretId: s.ARN, ForceDeleteWithoutRecovery: true }));
+          NextToken = page.NextToken;
+        } while (NextToken);
+      } finally {
+        client.destroy();
+      }
     },
   };
 }

@@ -2,28 +2,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, DeleteSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { cli } from './cli-harness';
 
-// `keyturn doctor` against moto.
-let moto: MotoServer;
+// `keyturn doctor` against emulatorServer.
+let emulatorServer: TestEmulator;
 let sm: SecretsManagerClient;
 let dir: string;
 let k: ReturnType<typeof cli>;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulatorServer = await startTestEmulator();
+  sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   dir = mkdtempSync(join(tmpdir(), 'keyturn-cli-doctor-'));
-  k = cli({ endpoint: moto.endpoint, cwd: dir });
+  k = cli({ endpoint: emulatorServer.endpoint, cwd: dir });
 });
 afterAll(async () => {
   sm?.destroy();
-  await moto?.stop();
+  await emulatorServer?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  await moto.reset();
+  await emulatorServer.reset();
   await sm.send(new CreateSecretCommand({ Name: 'app/db', SecretString: JSON.stringify({ username: 'app', password: 'pw-value-1', host: 'db' }) }));
   await sm.send(new CreateSecretCommand({ Name: 'app/jwt', SecretString: JSON.stringify({ signingKey: 'jwt-value-2' }) }));
 });
@@ -76,8 +76,10 @@ it('fails (exit 1) with one finding per problem', async () => {
 });
 
 it('checks rotation where it is expected and accepts --secrets and a migrate-env mapping file', async () => {
-  // moto enables rotation without a function; RotateImmediately=false keeps the value readable.
-  await sm.send(new RotateSecretCommand({ SecretId: 'app/db', RotationRules: { AutomaticallyAfterDays: 30 }, RotateImmediately: false }));
+  // Rotation needs a function; RotateImmediately=false turns it on without running it.
+  const fn = 'arn:aws:lambda:us-east-1:123456789012:function:doctor-test';
+  emulatorServer.server().registerRotationHandler(fn, async () => undefined);
+  await sm.send(new RotateSecretCommand({ SecretId: 'app/db', RotationLambdaARN: fn, RotationRules: { AutomaticallyAfterDays: 30 }, RotateImmediately: false }));
   const r = await k('--json', 'doctor', '--secrets', 'app/db,app/jwt:signingKey', '--expect-rotation');
   expect(r.code).toBe(1);
   const f = r.json().findings as Finding[];

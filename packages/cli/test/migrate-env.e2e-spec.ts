@@ -3,33 +3,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DotenvSource } from '@keyturn/core';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { parse } from 'dotenv';
 import { cli } from './cli-harness';
 
-// `keyturn migrate-env` on a realistic .env file, against moto.
+// `keyturn migrate-env` on a realistic .env file, against emulatorServer.
 const FIXTURE = join(__dirname, 'fixtures', 'realistic.env');
 const ENV = parse(readFileSync(FIXTURE));
 
-let moto: MotoServer;
+let emulatorServer: TestEmulator;
 let sm: SecretsManagerClient;
 let dir: string;
 const transcript: string[] = [];
 let k: ReturnType<typeof cli>;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulatorServer = await startTestEmulator();
+  sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
 });
 afterAll(async () => {
   sm?.destroy();
-  await moto?.stop();
+  await emulatorServer?.stop();
 });
 beforeEach(async () => {
-  await moto.reset();
+  await emulatorServer.reset();
   dir = mkdtempSync(join(tmpdir(), 'keyturn-cli-migrate-'));
   copyFileSync(FIXTURE, join(dir, '.env'));
-  k = cli({ endpoint: moto.endpoint, cwd: dir, transcript });
+  k = cli({ endpoint: emulatorServer.endpoint, cwd: dir, transcript });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,7 +106,7 @@ it('updates only what changed and keeps keys the file does not mention', async (
 });
 
 it('shows a progress bar on a terminal only, never with --json', async () => {
-  const tty = cli({ endpoint: moto.endpoint, cwd: dir, transcript, ttyStderr: true });
+  const tty = cli({ endpoint: emulatorServer.endpoint, cwd: dir, transcript, ttyStderr: true });
   const r = await tty('migrate-env', '.env', '--prefix', 'bar', '--yes');
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/migrating .* 9\/9 secrets/);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { run, type CliIo } from '../src/index.js';
+import { copyValueRotation } from './copy-value-rotation';
 import { CapturedOutput, cli } from './cli-harness';
 
 // Canary: run every command (successes and failures) without --reveal and check that no
@@ -11,34 +12,36 @@ import { CapturedOutput, cli } from './cli-harness';
 const CANARY = 'CANARY-7f3a9c-value';
 const canary = (n: number) => `${CANARY}-${n}`;
 
-let moto: MotoServer;
+let emulatorServer: TestEmulator;
+const ROTATION_FN = 'arn:aws:lambda:us-east-1:123456789012:function:no-value-leak';
 let sm: SecretsManagerClient;
 let dir: string;
 const transcript: string[] = [];
 
 beforeAll(async () => {
-  moto = await startMoto();
-  sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulatorServer = await startTestEmulator();
+  sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   dir = mkdtempSync(join(tmpdir(), 'keyturn-cli-canary-'));
 });
 afterAll(async () => {
   sm?.destroy();
-  await moto?.stop();
+  await emulatorServer?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('prints no value without --reveal, in any command or error', async () => {
-  const k = cli({ endpoint: moto.endpoint, cwd: dir, transcript });
+  const k = cli({ endpoint: emulatorServer.endpoint, cwd: dir, transcript });
   await sm.send(new CreateSecretCommand({ Name: 'c/db', SecretString: JSON.stringify({ username: 'app', password: canary(1), port: 5432 }) }));
   await sm.send(new CreateSecretCommand({ Name: 'c/plain', SecretString: canary(2) }));
   await sm.send(new CreateSecretCommand({ Name: 'c/binary', SecretBinary: Buffer.from(canary(3)) }));
   await sm.send(new CreateSecretCommand({ Name: 'c/rot', SecretString: JSON.stringify({ key: canary(14) }) }));
+  emulatorServer.server().registerRotationHandler(ROTATION_FN, copyValueRotation(sm));
   writeFileSync(join(dir, 'in.json'), JSON.stringify({ apiKey: canary(4) }));
   writeFileSync(join(dir, 'broken.json'), `{"apiKey": ${canary(5)}}`);
   writeFileSync(join(dir, '.env'), `DB_PASSWORD="${canary(6)}"\nSTRIPE_SECRET_KEY=${canary(7)}\nexport JWT_SECRET='${canary(8)}'\n`);
   writeFileSync(join(dir, 'doctor.json'), JSON.stringify({ secrets: [{ id: 'c/db', requiredKeys: ['password', 'host'] }, 'c/plain', { id: 'c/plain', json: true }, 'c/binary'] }));
   writeFileSync(join(dir, 'seed.json'), `{"secrets": [{"name": "s", "value": "${canary(9)}"}`);
-  const stdin = cli({ endpoint: moto.endpoint, cwd: dir, transcript, stdin: canary(10) });
+  const stdin = cli({ endpoint: emulatorServer.endpoint, cwd: dir, transcript, stdin: canary(10) });
 
   const codes: Record<string, number> = {};
   const step = async (...args: string[]) => {
@@ -64,7 +67,7 @@ it('prints no value without --reveal, in any command or error', async () => {
     await step(...json, 'secrets', 'update-value', 'c/db', 'password', '--generate', 'password');
     await step(...json, 'secrets', 'update-value', 'c/db', 'extra', canary(11));
     await step(...json, 'secrets', 'update-value', 'c/plain', 'key', canary(12));
-    await step(...json, 'secrets', 'rotate', 'c/rot', '--no-wait');
+    await step(...json, 'secrets', 'rotate', 'c/rot', '--lambda-arn', ROTATION_FN, '--no-wait');
     await step(...json, 'iam-policy', '--secrets', 'doctor.json', '--account', '123456789012');
     await step(...json, 'emulator', '--port', '0', '--seed', 'seed.json');
     codes[`stdin ${json.length}`] = (await stdin(...json, 'secrets', 'update-value', 'c/plain2', 'k', '--stdin')).code;
@@ -72,7 +75,7 @@ it('prints no value without --reveal, in any command or error', async () => {
   // The commands did run (successes and failures).
   expect(codes['secrets get-value c/db']).toBe(0);
   expect(codes['--json secrets get-value c/db password']).toBe(0);
-  expect(codes['--json secrets rotate c/rot --no-wait']).toBe(0);
+  expect(codes[`--json secrets rotate c/rot --lambda-arn ${ROTATION_FN} --no-wait`]).toBe(0);
   expect(codes['secrets get-value c/db nokey']).toBe(3);
   expect(codes['--json migrate-env .env --prefix m1 --yes']).toBe(0);
   expect(codes['secrets create c/broken --from-json broken.json']).toBe(2);

@@ -9,27 +9,28 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { cli } from './cli-harness';
+import { copyValueRotation } from './copy-value-rotation';
 
 // `keyturn secrets ...` against moto with the real SDK.
-let moto: MotoServer;
+let emulatorServer: TestEmulator;
 let sm: SecretsManagerClient;
 let dir: string;
 let k: ReturnType<typeof cli>;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulatorServer = await startTestEmulator();
+  sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   dir = mkdtempSync(join(tmpdir(), 'keyturn-cli-secrets-'));
-  k = cli({ endpoint: moto.endpoint, cwd: dir });
+  k = cli({ endpoint: emulatorServer.endpoint, cwd: dir });
 });
 afterAll(async () => {
   sm?.destroy();
-  await moto?.stop();
+  await emulatorServer?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(async () => moto.reset());
+beforeEach(async () => emulatorServer.reset());
 
 const value = async (id: string, stage = 'AWSCURRENT') => JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: id, VersionStage: stage }))).SecretString as string);
 const stages = async (id: string) => (await sm.send(new DescribeSecretCommand({ SecretId: id }))).VersionIdsToStages ?? {};
@@ -150,7 +151,7 @@ describe('secrets update-value', () => {
   it('takes the value from --generate or --stdin', async () => {
     expect((await k('secrets', 'update-value', 'app/smtp', 'token', '--generate', 'hex:32')).code).toBe(0);
     expect((await value('app/smtp')).token).toMatch(/^[0-9a-f]{64}$/);
-    const withStdin = cli({ endpoint: moto.endpoint, stdin: 'from-stdin-value\n' });
+    const withStdin = cli({ endpoint: emulatorServer.endpoint, stdin: 'from-stdin-value\n' });
     expect((await withStdin('secrets', 'update-value', 'app/smtp', 'password', '--stdin')).code).toBe(0);
     expect((await value('app/smtp')).password).toBe('from-stdin-value');
     expect((await k('secrets', 'update-value', 'app/smtp', 'password', 'x', '--generate', 'uuid')).code).toBe(2);
@@ -160,7 +161,7 @@ describe('secrets update-value', () => {
     // A second writer updates the secret between our read and our stage move.
     let raced = false;
     const racing = cli({
-      endpoint: moto.endpoint,
+      endpoint: emulatorServer.endpoint,
       onClient: (client) =>
         client.middlewareStack.add(
           (next, context) => async (args) => {
@@ -196,10 +197,11 @@ describe('secrets update-value', () => {
 
 describe('secrets rotate / delete / restore', () => {
   it('rotates and reports the new AWSCURRENT version', async () => {
-    // moto rotates synchronously without a function (AWS would need one); the emulator test covers a real handler.
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:copy-value';
+    emulatorServer.server().registerRotationHandler(fn, copyValueRotation(sm));
     await sm.send(new CreateSecretCommand({ Name: 'app/jwt', SecretString: '{"k":"v"}' }));
     const before = Object.keys(await stages('app/jwt'))[0];
-    const r = await k('--json', 'secrets', 'rotate', 'app/jwt', '--interval', '50');
+    const r = await k('--json', 'secrets', 'rotate', 'app/jwt', '--lambda-arn', fn, '--interval', '50');
     expect(r.code).toBe(0);
     const out = r.json();
     expect(out).toMatchObject({ outcome: 'succeeded', previousVersionId: before });

@@ -10,7 +10,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsSecretsManagerSource, SecretsStartupError, type AuditEvent } from '@keyturn/core';
-import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, waitFor, type TestEmulator } from '@keyturn/testing';
 import {
   InjectSecret,
   SecretsModule,
@@ -33,26 +33,26 @@ class ClientCredentials {
   @IsString() clientSecret!: string;
 }
 
-let moto: MotoServer;
+let emulatorServer: TestEmulator;
 let admin: SecretsManagerClient;
 let seq = 0;
-/** Each test uses its own secret names (one moto per file). */
+/** Each test uses its own secret names (one emulator per file). */
 const unique = (name: string) => `t${++seq}/${name}`;
 const create = (Name: string, value: unknown) => admin.send(new CreateSecretCommand({ Name, SecretString: JSON.stringify(value) }));
 const put = (SecretId: string, value: unknown) => admin.send(new PutSecretValueCommand({ SecretId, SecretString: JSON.stringify(value) }));
 
 const awsOptions = (extra: SecretsModuleOptions = {}): SecretsModuleOptions => {
-  const cfg = testClientConfig(moto.endpoint);
+  const cfg = testClientConfig(emulatorServer.endpoint);
   return { endpoint: cfg.endpoint, region: cfg.region, credentials: cfg.credentials, logger: false, ...extra };
 };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+  emulatorServer = await startTestEmulator();
+  admin = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
 });
 afterAll(async () => {
   admin?.destroy();
-  await moto?.stop();
+  await emulatorServer?.stop();
 });
 
 async function bootWith(defs: { db: ReturnType<typeof defineSecret<typeof DbCredentials>> }, options: SecretsModuleOptions) {
@@ -69,7 +69,7 @@ async function bootWith(defs: { db: ReturnType<typeof defineSecret<typeof DbCred
   return { moduleRef, repo: moduleRef.get(Repository), health: moduleRef.get(SecretsHealthIndicator) };
 }
 
-describe('SecretsModule over Secrets Manager (moto)', () => {
+describe('SecretsModule over Secrets Manager (emulatorServer)', () => {
   let moduleRef: TestingModule | undefined;
   afterEach(async () => {
     await moduleRef?.close();

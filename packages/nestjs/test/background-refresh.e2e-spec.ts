@@ -3,7 +3,7 @@ import { defineSecret, getSecretToken, SecretsModule, type SecretHandle } from '
 import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import { startMoto, startPostgres, startRedis, testClientConfig, waitFor, type MotoServer, type PostgresServer, type RedisServer } from '@keyturn/testing';
+import { startTestEmulator, startPostgres, startRedis, testClientConfig, waitFor, type TestEmulator, type PostgresServer, type RedisServer } from '@keyturn/testing';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
@@ -30,19 +30,19 @@ class ClientsModule {}
 describe('secrets first read by the TypeORM and ioredis integrations are refreshed in the background', () => {
   let pg: PostgresServer;
   let redis: RedisServer;
-  let moto: MotoServer;
+  let emulatorServer: TestEmulator;
   let sm: SecretsManagerClient;
   let app: TestingModule | undefined;
 
   beforeAll(async () => {
-    [pg, redis, moto] = await Promise.all([startPostgres(), startRedis(), startMoto()]);
-    sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [pg, redis, emulatorServer] = await Promise.all([startPostgres(), startRedis(), startTestEmulator()]);
+    sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   });
 
   afterAll(async () => {
     await app?.close();
     sm?.destroy();
-    await Promise.all([pg?.stop(), redis?.stop(), moto?.stop()]);
+    await Promise.all([pg?.stop(), redis?.stop(), emulatorServer?.stop()]);
   });
 
   it('picks up a rotation of the database and Redis secrets without a forced refresh', async () => {

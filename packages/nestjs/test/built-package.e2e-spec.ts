@@ -71,7 +71,7 @@ describe('built @keyturn/nestjs', () => {
     expect(result).toEqual({ value: 'built-key-1', viaService: 'built-key-1', typed: 'built-key-1', state: 'fresh', optionalPeersLoaded: [] });
   });
 
-  it('ships source maps that carry their sources (src/ is not published)', () => {
+  it('ships source maps that carry their sources', () => {
     const maps = readdirSync(join(pkg, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js.map'));
     expect(maps.length).toBeGreaterThan(20);
     const withoutSources = maps.filter((f) => {

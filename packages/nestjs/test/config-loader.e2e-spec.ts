@@ -6,7 +6,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, MinLength } from 'class-validator';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AwsSecretsManagerSource, SecretsStartupError } from '@keyturn/core';
-import { startMoto, testClientConfig, waitFor, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, waitFor, type TestEmulator } from '@keyturn/testing';
 import { defineSecret } from '@keyturn/nestjs';
 import { secretsConfigLoader } from '@keyturn/nestjs/config';
 
@@ -15,11 +15,11 @@ class DbCredentials {
   @IsString() @MinLength(12) password!: string;
 }
 
-let moto: MotoServer;
+let emulatorServer: TestEmulator;
 let admin: SecretsManagerClient;
 
 const dbConfig = () => {
-  const cfg = testClientConfig(moto.endpoint);
+  const cfg = testClientConfig(emulatorServer.endpoint);
   return secretsConfigLoader({
     namespace: 'db',
     endpoint: cfg.endpoint,
@@ -34,17 +34,17 @@ const dbConfig = () => {
   });
 };
 
-describe('secretsConfigLoader (@nestjs/config) over moto', () => {
+describe('secretsConfigLoader (@nestjs/config) over emulatorServer', () => {
   let moduleRef: TestingModule | undefined;
   beforeAll(async () => {
-    moto = await startMoto();
-    admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    emulatorServer = await startTestEmulator();
+    admin = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
     await admin.send(new CreateSecretCommand({ Name: 'cfg/db', SecretString: JSON.stringify({ username: 'app', password: 'config-password-1' }) }));
   });
   afterAll(async () => {
     await moduleRef?.close();
     admin?.destroy();
-    await moto?.stop();
+    await emulatorServer?.stop();
   });
 
   it('serves secrets through ConfigService and follows rotations; prints no values; stops on shutdown', async () => {
@@ -85,7 +85,7 @@ describe('secretsConfigLoader (@nestjs/config) over moto', () => {
   });
 
   it('fails start-up listing the missing secret and what to check', async () => {
-    const cfg = testClientConfig(moto.endpoint);
+    const cfg = testClientConfig(emulatorServer.endpoint);
     const loader = secretsConfigLoader({
       namespace: 'missing',
       endpoint: cfg.endpoint,

@@ -5,7 +5,7 @@ import { Module, type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { MemorySource, type SecretFetchResult, type SecretRequest, type SecretSource } from '@keyturn/core';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { SecretsModule, SecretsService, defineSecret, getSecretToken, type SecretHandle, type SecretsModuleOptions } from '@keyturn/nestjs';
 
 const apiKey = defineSecret('app/api-key', { key: 'apiKey' });
@@ -74,26 +74,26 @@ describe('secrets read from provider factories before start-up', () => {
     }
   });
 
-  describe('over AWS Secrets Manager (moto)', () => {
-    let moto: MotoServer;
+  describe('over AWS Secrets Manager (emulatorServer)', () => {
+    let emulatorServer: TestEmulator;
     let admin: SecretsManagerClient;
     beforeAll(async () => {
-      moto = await startMoto();
-      admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
-      await admin.send(new CreateSecretCommand({ Name: 'app/api-key', SecretString: JSON.stringify({ apiKey: 'moto-key-1' }) }));
-      await admin.send(new CreateSecretCommand({ Name: 'app/db', SecretString: JSON.stringify({ username: 'moto-user' }) }));
+      emulatorServer = await startTestEmulator();
+      admin = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
+      await admin.send(new CreateSecretCommand({ Name: 'app/api-key', SecretString: JSON.stringify({ apiKey: 'emulatorServer-key-1' }) }));
+      await admin.send(new CreateSecretCommand({ Name: 'app/db', SecretString: JSON.stringify({ username: 'emulatorServer-user' }) }));
     });
     afterAll(async () => {
       admin?.destroy();
-      await moto?.stop();
+      await emulatorServer?.stop();
     });
 
     it('values load on demand through the AWS SDK before start-up', async () => {
-      const cfg = testClientConfig(moto.endpoint);
+      const cfg = testClientConfig(emulatorServer.endpoint);
       const moduleRef = await compile({ endpoint: cfg.endpoint, region: cfg.region, credentials: cfg.credentials, logger: false });
       try {
-        expect(moduleRef.get(API_CLIENT)).toEqual({ fromHandle: 'moto-key-1', fromGet: 'moto-key-1', again: 'moto-key-1' });
-        expect(moduleRef.get(DB_USER)).toBe('moto-user');
+        expect(moduleRef.get(API_CLIENT)).toEqual({ fromHandle: 'emulatorServer-key-1', fromGet: 'emulatorServer-key-1', again: 'emulatorServer-key-1' });
+        expect(moduleRef.get(DB_USER)).toBe('emulatorServer-user');
         const states = moduleRef.get(SecretsService).states();
         expect(states.map((s) => [s.secretId, s.state, s.source]).sort()).toEqual([
           ['app/api-key', 'fresh', 'aws'],

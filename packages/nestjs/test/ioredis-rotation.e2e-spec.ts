@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, startRedis, testClientConfig, waitFor, type MotoServer, type RedisServer } from '@keyturn/testing';
+import { startTestEmulator, startRedis, testClientConfig, waitFor, type TestEmulator, type RedisServer } from '@keyturn/testing';
 import { inspect } from 'node:util';
 import { createRotatingRedis, type RotatingRedis } from '../src/ioredis/index.js';
 import { CredentialsRejectedError } from '../src/rebuild/index.js';
@@ -20,21 +20,21 @@ class MemoryLogger {
 
 describe('ioredis client over a rotating Redis ACL secret', () => {
   let redis: RedisServer;
-  let moto: MotoServer;
+  let emulatorServer: TestEmulator;
   let sm: SecretsManagerClient;
   const clients: RotatingRedis[] = [];
   const stores: SecretStore[] = [];
 
   beforeAll(async () => {
-    [redis, moto] = await Promise.all([startRedis(), startMoto()]);
-    sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [redis, emulatorServer] = await Promise.all([startRedis(), startTestEmulator()]);
+    sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await Promise.all(stores.map((s) => s.stop()));
     sm?.destroy();
-    await Promise.all([redis?.stop(), moto?.stop()]);
+    await Promise.all([redis?.stop(), emulatorServer?.stop()]);
   });
 
   it('ACL password rotation with every connection killed mid-load: zero failed commands', async () => {

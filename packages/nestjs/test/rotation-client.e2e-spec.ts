@@ -1,27 +1,27 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '@keyturn/core';
-import { startMoto, startPostgres, testClientConfig, waitFor, type MotoServer, type PostgresServer } from '@keyturn/testing';
+import { startTestEmulator, startPostgres, testClientConfig, waitFor, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { Pool } from 'pg';
 import { RotatingClient, type ClientSwapEvent } from '../src/rebuild/index.js';
 import { report, SecretRotation, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 
 describe('RotatingClient rebuilding a client when its secret rotates', () => {
   let pg: PostgresServer;
-  let moto: MotoServer;
+  let emulatorServer: TestEmulator;
   let sm: SecretsManagerClient;
   let store: SecretStore | undefined;
   let rotating: RotatingClient<Pool, string> | undefined;
 
   beforeAll(async () => {
-    [pg, moto] = await Promise.all([startPostgres(), startMoto()]);
-    sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [pg, emulatorServer] = await Promise.all([startPostgres(), startTestEmulator()]);
+    sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   });
 
   afterAll(async () => {
     await rotating?.close();
     await store?.stop();
     sm?.destroy();
-    await Promise.all([pg?.stop(), moto?.stop()]);
+    await Promise.all([pg?.stop(), emulatorServer?.stop()]);
   });
 
   it('new work goes to the new client, in-flight work finishes on the old one, which is then disposed', async () => {

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '@keyturn/core';
-import { startMoto, startPostgres, startRedis, testClientConfig, type MotoServer, type PostgresServer, type RedisServer } from '@keyturn/testing';
+import { startTestEmulator, waitFor, startPostgres, startRedis, testClientConfig, type TestEmulator, type PostgresServer, type RedisServer } from '@keyturn/testing';
 import { DataSource } from 'typeorm';
 import { createRotatingRedis, type RotatingRedis } from '../src/ioredis/index.js';
 import { typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
@@ -9,15 +9,15 @@ import { report, SecretRotation, startLoad, storeCredentials, whileLoadRuns } fr
 describe('Secrets Manager unavailable during a rotation', () => {
   let pg: PostgresServer;
   let redis: RedisServer;
-  let moto: MotoServer;
+  let emulatorServer: TestEmulator;
   let sm: SecretsManagerClient;
   let ds: DataSource | undefined;
   let cache: RotatingRedis | undefined;
   const stores: SecretStore[] = [];
 
   beforeAll(async () => {
-    [pg, redis, moto] = await Promise.all([startPostgres(), startRedis(), startMoto()]);
-    sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [pg, redis, emulatorServer] = await Promise.all([startPostgres(), startRedis(), startTestEmulator()]);
+    sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   });
 
   afterAll(async () => {
@@ -25,7 +25,7 @@ describe('Secrets Manager unavailable during a rotation', () => {
     await cache?.close();
     await Promise.all(stores.map((s) => s.stop()));
     sm?.destroy();
-    await Promise.all([pg?.stop(), redis?.stop(), moto?.stop()]);
+    await Promise.all([pg?.stop(), redis?.stop(), emulatorServer?.stop()]);
   });
 
   it('keeps serving with the credentials it has, and recovers when the endpoint returns', async () => {
@@ -50,7 +50,7 @@ describe('Secrets Manager unavailable during a rotation', () => {
     await whileLoadRuns(load.stats, 200);
 
     // The endpoint goes away: refreshes fail, new connections keep using the cached credentials.
-    await moto.stop();
+    await emulatorServer.stop();
     await expect(db.source.refresh()).rejects.toThrow();
     await redis.command('CLIENT', 'KILL', 'USER', 'app_outage'); // Redis reconnects with what it has
     await whileLoadRuns(load.stats, 500);
@@ -63,8 +63,15 @@ describe('Secrets Manager unavailable during a rotation', () => {
     await redis.command('CLIENT', 'KILL', 'USER', 'app_outage');
     const rotatedAt = Date.now();
     const issuedBefore = load.stats.issued;
-    // The endpoint returns (moto restarts empty) with the rotated secrets as AWSCURRENT.
-    await moto.restart();
+    // Both clients have seen their credentials rejected and failed to refresh while the endpoint is down.
+    await waitFor(
+      () => ['db/outage', 'cache/outage'].every((id) => warnings.some((w) => w.includes(`could not refresh secret "${id}"`))),
+      'both refresh failures while Secrets Manager is down',
+      30_000,
+      20,
+    );
+    // The endpoint returns (the emulator restarts empty) with the rotated secrets as AWSCURRENT.
+    await emulatorServer.restart();
     await new SecretRotation(sm, 'db/outage').create({ ...dbSecret, password: 'outage-two' });
     await new SecretRotation(sm, 'cache/outage').create({ ...cacheSecret, password: 'cache-two' });
     await whileLoadRuns(load.stats, 500, 30_000);

@@ -1,5 +1,5 @@
 // Shared pieces of the rotation e2e suites: a CredentialsSource over the real AWS SDK (talking
-// to moto over HTTP), rotation steps done the way a rotation function does them, and a load
+// to the emulator over HTTP), rotation steps done the way a rotation function does them, and a load
 // generator that counts issued and failed operations.
 import {
   CreateSecretCommand,

@@ -4,7 +4,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, MinLength } from 'class-validator';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { InjectSecret, RotationWindow, SecretsModule, defineSecret, type SecretHandle, type SecretType } from '@keyturn/nestjs';
 
 class SigningKey {
@@ -47,15 +47,15 @@ class TokenVerifier implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-describe('RotationWindow in a SecretsModule app over Secrets Manager (moto)', () => {
-  let moto: MotoServer;
+describe('RotationWindow in a SecretsModule app over Secrets Manager (emulatorServer)', () => {
+  let emulatorServer: TestEmulator;
   let admin: SecretsManagerClient;
   const apps: TestingModule[] = [];
   const newKey = (kid: string) => ({ kid, key: randomBytes(32).toString('base64url') });
   const put = (value: unknown) => admin.send(new PutSecretValueCommand({ SecretId: SIGNING_KEY.secretId, SecretString: JSON.stringify(value) }));
 
   async function boot(): Promise<TokenVerifier> {
-    const cfg = testClientConfig(moto.endpoint);
+    const cfg = testClientConfig(emulatorServer.endpoint);
     const moduleRef = await Test.createTestingModule({
       imports: [SecretsModule.forRoot({ endpoint: cfg.endpoint, region: cfg.region, credentials: cfg.credentials, logger: false }), SecretsModule.forFeature(SIGNING_KEY)],
       providers: [TokenVerifier],
@@ -66,14 +66,14 @@ describe('RotationWindow in a SecretsModule app over Secrets Manager (moto)', ()
   }
 
   beforeAll(async () => {
-    moto = await startMoto();
-    admin = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    emulatorServer = await startTestEmulator();
+    admin = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   });
 
   afterAll(async () => {
     for (const app of apps) await app.close();
     admin?.destroy();
-    await moto?.stop();
+    await emulatorServer?.stop();
   });
 
   it('accepts tokens of the previous key after a rotation, of the new key, and refuses a foreign key after one forced refresh', async () => {

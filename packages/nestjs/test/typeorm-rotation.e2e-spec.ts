@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, startPostgres, testClientConfig, waitFor, type MotoServer, type PostgresServer } from '@keyturn/testing';
+import { startTestEmulator, startPostgres, testClientConfig, waitFor, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { inspect } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CredentialsRejectedError } from '../src/rebuild/index.js';
@@ -21,21 +21,21 @@ class MemoryLogger {
 
 describe('TypeORM data source over a rotating PostgreSQL secret', () => {
   let pg: PostgresServer;
-  let moto: MotoServer;
+  let emulatorServer: TestEmulator;
   let sm: SecretsManagerClient;
   const dataSources: DataSource[] = [];
   const stores: SecretStore[] = [];
 
   beforeAll(async () => {
-    [pg, moto] = await Promise.all([startPostgres(), startMoto()]);
-    sm = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [pg, emulatorServer] = await Promise.all([startPostgres(), startTestEmulator()]);
+    sm = new SecretsManagerClient(testClientConfig(emulatorServer.endpoint));
   });
 
   afterAll(async () => {
     await Promise.all(dataSources.filter((d) => d.isInitialized).map((d) => d.destroy()));
     await Promise.all(stores.map((s) => s.stop()));
     sm?.destroy();
-    await Promise.all([pg?.stop(), moto?.stop()]);
+    await Promise.all([pg?.stop(), emulatorServer?.stop()]);
   });
 
   /** The real stack: core SecretStore over the SDK, adapted with credentialsFromSecretStore. */
