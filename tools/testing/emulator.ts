@@ -1,5 +1,5 @@
 import { DeleteSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startEmulator, type EmulatorServer } from '@keyturn/emulator';
+import { startEmulator, type EmulatorOptions, type EmulatorServer } from '@keyturn/emulator';
 
 /** The Keyturn emulator in this process, shaped like the moto helper so a suite can stop and restart it. */
 export interface TestEmulator {
@@ -16,8 +16,8 @@ export interface TestEmulator {
 }
 
 /** Starts an in-memory emulator on a free port, without SigV4 (any credentials are accepted). */
-export async function startTestEmulator(): Promise<TestEmulator> {
-  let server: EmulatorServer | undefined = await startEmulator({ port: 0, logger: false });
+export async function startTestEmulator(options: Omit<EmulatorOptions, 'port' | 'dataDir'> = {}): Promise<TestEmulator> {
+  let server: EmulatorServer | undefined = await startEmulator({ logger: false, ...options, port: 0 });
   const { port, endpoint } = server;
   return {
     endpoint,
@@ -32,7 +32,7 @@ export async function startTestEmulator(): Promise<TestEmulator> {
       await s?.stop();
     },
     restart: async () => {
-      server ??= await startEmulator({ port, logger: false });
+      server ??= await startEmulator({ logger: false, ...options, port });
     },
     reset: async () => {
       const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });

@@ -13,7 +13,7 @@ import {
 import { startEmulator, type EmulatorServer, type RotationEvent } from '@keyturn/emulator';
 import { cli } from './cli-harness';
 
-// What moto cannot do: SigV4 credential checks and RotateSecret driving a real rotation function.
+// SigV4 credential checks and RotateSecret driving a real rotation function.
 const GOOD = { accessKeyId: 'ops', secretAccessKey: 'ops-secret-key' };
 const OK_FN = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-key';
 const FAILING_FN = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-broken';

@@ -13,7 +13,7 @@ import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn
 import { cli } from './cli-harness';
 import { copyValueRotation } from './copy-value-rotation';
 
-// `keyturn secrets ...` against moto with the real SDK.
+// `keyturn secrets ...` against the emulator with the real SDK.
 let emulatorServer: TestEmulator;
 let sm: SecretsManagerClient;
 let dir: string;

@@ -1,11 +1,11 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, startPostgres, testClientConfig, type MotoServer, type PostgresServer } from '@keyturn/testing';
+import { startTestEmulator, startPostgres, testClientConfig, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { alternateUsername, createRotationHandler, postgresAlternatingUsers, RotationStepError } from '@keyturn/rotation';
 import { Client } from 'pg';
-import { beginRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
+import { beginRotation, manualRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
 
-describe('postgresAlternatingUsers over moto and PostgreSQL', () => {
-  let moto: MotoServer;
+describe('postgresAlternatingUsers over the emulator and PostgreSQL', () => {
+  let emulator: TestEmulator;
   let pg: PostgresServer;
   let client: SecretsManagerClient;
   const logger = recordingLogger();
@@ -41,8 +41,8 @@ describe('postgresAlternatingUsers over moto and PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    [moto, pg] = await Promise.all([startMoto(), startPostgres()]);
-    client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [emulator, pg] = await Promise.all([startTestEmulator(manualRotation), startPostgres()]);
+    client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
     seen.add(masterPassword);
     await pg.sql(`CREATE ROLE rotation_master WITH LOGIN SUPERUSER PASSWORD '${masterPassword}'`);
     await pg.sql('CREATE TABLE app_orders (id int)');
@@ -55,7 +55,7 @@ describe('postgresAlternatingUsers over moto and PostgreSQL', () => {
   });
   afterAll(async () => {
     client?.destroy();
-    await Promise.all([moto?.stop(), pg?.stop()]);
+    await Promise.all([emulator?.stop(), pg?.stop()]);
   });
 
   it('names the alternate user', () => {

@@ -1,11 +1,11 @@
 import { CreateSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, startPostgres, testClientConfig, type MotoServer, type PostgresServer } from '@keyturn/testing';
+import { startTestEmulator, startPostgres, testClientConfig, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { createRotationHandler, DEFAULT_EXCLUDE_CHARACTERS, postgresSingleUser, RotationStepError } from '@keyturn/rotation';
 import { Client } from 'pg';
-import { beginRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
+import { beginRotation, manualRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
 
-describe('postgresSingleUser over moto and PostgreSQL', () => {
-  let moto: MotoServer;
+describe('postgresSingleUser over the emulator and PostgreSQL', () => {
+  let emulator: TestEmulator;
   let pg: PostgresServer;
   let client: SecretsManagerClient;
   const logger = recordingLogger();
@@ -41,13 +41,13 @@ describe('postgresSingleUser over moto and PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    [moto, pg] = await Promise.all([startMoto(), startPostgres()]);
-    client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [emulator, pg] = await Promise.all([startTestEmulator(manualRotation), startPostgres()]);
+    client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
     await pg.sql('CREATE TABLE app_items (id int)');
   });
   afterAll(async () => {
     client?.destroy();
-    await Promise.all([moto?.stop(), pg?.stop()]);
+    await Promise.all([emulator?.stop(), pg?.stop()]);
   });
 
   it('rotates the password with every step run twice; the new AWSCURRENT logs in, the old one no longer does', async () => {

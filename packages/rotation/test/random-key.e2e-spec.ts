@@ -1,11 +1,11 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import { startMoto, testClientConfig, type MotoServer } from '@keyturn/testing';
+import { startTestEmulator, testClientConfig, type TestEmulator } from '@keyturn/testing';
 import { createRotationHandler, randomKey, RotationGuardError, RotationStepError } from '@keyturn/rotation';
 import { randomUUID } from 'node:crypto';
-import { beginRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
+import { beginRotation, manualRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
 
-describe('randomKey and the step guards over moto', () => {
-  let moto: MotoServer;
+describe('randomKey and the step guards over the emulator', () => {
+  let emulator: TestEmulator;
   let client: SecretsManagerClient;
   const logger = recordingLogger();
   const errors: unknown[] = [];
@@ -22,12 +22,12 @@ describe('randomKey and the step guards over moto', () => {
   };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    emulator = await startTestEmulator(manualRotation);
+    client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
   });
   afterAll(async () => {
     client?.destroy();
-    await moto?.stop();
+    await emulator?.stop();
   });
 
   it('rotates only the named JSON keys (base64url, 256 bits) and keeps the rest; every step run twice', async () => {

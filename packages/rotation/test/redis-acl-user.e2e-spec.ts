@@ -1,11 +1,11 @@
 import { CreateSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto, startRedis, testClientConfig, type MotoServer, type RedisServer } from '@keyturn/testing';
+import { startTestEmulator, startRedis, testClientConfig, type TestEmulator, type RedisServer } from '@keyturn/testing';
 import { createRotationHandler, redisAclUser, RotationStepError } from '@keyturn/rotation';
 import { Redis } from 'ioredis';
-import { beginRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson } from './support/rotation-driver';
+import { beginRotation, manualRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson } from './support/rotation-driver';
 
-describe('redisAclUser over moto and Redis', () => {
-  let moto: MotoServer;
+describe('redisAclUser over the emulator and Redis', () => {
+  let emulator: TestEmulator;
   let redis: RedisServer;
   let client: SecretsManagerClient;
   const logger = recordingLogger();
@@ -52,8 +52,8 @@ describe('redisAclUser over moto and Redis', () => {
   };
 
   beforeAll(async () => {
-    [moto, redis] = await Promise.all([startMoto(), startRedis()]);
-    client = new SecretsManagerClient(testClientConfig(moto.endpoint));
+    [emulator, redis] = await Promise.all([startTestEmulator(manualRotation), startRedis()]);
+    client = new SecretsManagerClient(testClientConfig(emulator.endpoint));
     seen.add(adminPassword);
     await redis.command('ACL', 'SETUSER', 'rotation_admin', 'on', `>${adminPassword}`, '+acl', '+@connection');
     await client.send(new CreateSecretCommand({ Name: adminId, SecretString: JSON.stringify({ username: 'rotation_admin', password: adminPassword }) }));
@@ -61,7 +61,7 @@ describe('redisAclUser over moto and Redis', () => {
   afterAll(async () => {
     for (const r of open) r.disconnect();
     client?.destroy();
-    await Promise.all([moto?.stop(), redis?.stop()]);
+    await Promise.all([emulator?.stop(), redis?.stop()]);
   });
 
   it('keeps the previous password valid until the next rotation, with every step run twice; open connections survive', async () => {

@@ -1,4 +1,5 @@
-// Drives a rotation the way Secrets Manager does, against moto (which cannot invoke a Lambda).
+// Drives a rotation step by step against the emulator: RotateSecret starts it as Secrets Manager does,
+// and the test calls the rotation function's four steps itself.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
@@ -6,7 +7,6 @@ import {
   GetSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { RotationHandler, RotationLogger, RotationStep } from '@keyturn/rotation';
 
@@ -18,24 +18,26 @@ export async function stages(client: SecretsManagerClient, secretId: string): Pr
 
 const holder = (v: Record<string, string[]>, stage: string) => Object.entries(v).find(([, s]) => s.includes(stage))?.[0];
 
+/** The rotation function the emulator invokes: it fails at once, so the test runs the steps itself. */
+export const MANUAL_STEPS_FN = 'arn:aws:lambda:us-east-1:123456789012:function:steps-run-by-the-test';
+
+/** Emulator options for step-by-step rotations: the function above, and no retries of its failed attempt. */
+export const manualRotation = {
+  rotationHandlers: {
+    [MANUAL_STEPS_FN]: async () => {
+      throw new Error('the test runs the rotation steps itself');
+    },
+  },
+  rotationRetry: { maxAttempts: 1 },
+};
+
 /**
- * Secrets Manager's part of RotateSecret: the real RotateSecret call (so moto refuses it while a
- * rotation is in progress, as AWS does), then the labels put back where AWS leaves them: AWSCURRENT
- * and AWSPREVIOUS unchanged, AWSPENDING on the new, empty version. (moto without a Lambda moves
- * AWSCURRENT to the empty version instead.)
+ * Secrets Manager's part of RotateSecret: the real call (refused while a rotation is unfinished),
+ * which leaves AWSCURRENT and AWSPREVIOUS where they are and AWSPENDING on a new, empty version.
  */
 export async function beginRotation(client: SecretsManagerClient, secretId: string, token: string = randomUUID()): Promise<string> {
-  const before = await stages(client, secretId);
-  const current = holder(before, 'AWSCURRENT')!;
-  const previous = holder(before, 'AWSPREVIOUS');
-  await client.send(new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: token, RotationRules: { AutomaticallyAfterDays: 30 } }));
-  await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: current, RemoveFromVersionId: token }));
-  await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', MoveToVersionId: token }));
-  if (previous) {
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPREVIOUS', MoveToVersionId: previous, RemoveFromVersionId: token }));
-  } else {
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPREVIOUS', RemoveFromVersionId: token }));
-  }
+  const current = holder(await stages(client, secretId), 'AWSCURRENT')!;
+  await client.send(new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: token, RotationLambdaARN: MANUAL_STEPS_FN, RotationRules: { AutomaticallyAfterDays: 30 } }));
   const after = await stages(client, secretId);
   if (holder(after, 'AWSCURRENT') !== current || holder(after, 'AWSPENDING') !== token) throw new Error(`unexpected labels ${JSON.stringify(after)}`);
   return token;
