@@ -16,8 +16,5 @@ export function secretName(template: string, parts: Readonly<Record<'app' | 'env
     return value;
   });
   if (!NAME_RE.test(name)) throw new Error(`"${name}" is not a valid secret name (1-512 characters: letters, digits and /_+=.@-).`);
-  // AWS appends "-" and six characters to every ARN; a name that already ends like that makes
-  // ARN patterns such as name-?????? ambiguous.
-  if (/-[A-Za-z0-9]{6}$/.test(name)) throw new Error(`Secret name "${name}" ends in a hyphen and six characters, which AWS's ARN suffix would make ambiguous.`);
   return name;
 }
