@@ -12,3 +12,5 @@ export type {
 } from './lib/keyturn-secrets.types.js';
 export { secretName, DEFAULT_NAME_TEMPLATE } from './lib/secret-name.js';
 export { ROTATION_STRATEGIES, rotationBundleDir } from './lib/rotation-code.js';
+export { parseDeclaration, synthesizeDeclaration } from './lib/declaration.js';
+export type { InfraDeclaration, SecretFileEntry, SynthesizeOptions, SynthesizedTemplate } from './lib/declaration.js';
