@@ -51,11 +51,12 @@ afterAll(() => {
 });
 
 /** A CLI run that counts its write calls. */
-function counted() {
+function counted(ttyStderr = false) {
   const writes: string[] = [];
   const run = cli({
     endpoint: emulator!.endpoint,
     transcript,
+    ttyStderr,
     onClient: (client) =>
       client.middlewareStack.add(
         (next, context) => async (args) => {
@@ -98,10 +99,11 @@ it('plans without writing on --dry-run, without values, and prints the IAM it ne
 });
 
 it('moves 500 rows, a rerun writes nothing, and a changed row updates exactly one key of one secret', async () => {
-  const first = counted();
-  const r = await first.run('--json', 'migrate-table', '--query', QUERY, '--name', NAME, '--columns', COLUMNS, '--yes');
+  const first = counted(true);
+  const r = await first.run('migrate-table', '--query', QUERY, '--name', NAME, '--columns', COLUMNS, '--yes');
   expect(r.code).toBe(0);
-  expect(r.json().summary).toEqual({ rows: ROWS, create: ROWS, update: 0, unchanged: 0, error: 0 });
+  expect(r.stderr).toMatch(/migrating .* 500\/500 rows/);
+  expect(r.stdout).toMatch(/500 created, 0 updated, 0 unchanged, 0 failed\./);
   expect(first.writes.filter((w) => w === 'CreateSecretCommand')).toHaveLength(ROWS);
   expect((await listAll()).length).toBe(ROWS);
   const [{ db_password, smtp_app_password }] = (await pg!.sql(`SELECT db_password, smtp_app_password FROM clients WHERE slug = 'client-042'`)).rows;
