@@ -69,6 +69,7 @@ export type {
   RejectedEvent,
   SecretErrorEvent,
   SecretStoreEvents,
+  RotationUnfinishedEvent,
 } from './store/store.types.js';
 export { refreshDelay, backoffDelay } from './store/timing.js';
 

@@ -18,6 +18,8 @@ export interface MetricsSnapshot {
   fallbackServes: number;
   /** Mismatches found in migration mode (each new or changed disagreement of old and new source counts once). */
   mismatches: number;
+  /** Unfinished rotations seen: AWSPENDING authenticated while AWSCURRENT was rejected (once per pending version). */
+  rotationsUnfinished: number;
   /** Refresh latency in milliseconds over the last 1024 fetches. */
   refreshLatencyMs: { count: number; p50?: number; p99?: number; last?: number };
 }
@@ -40,6 +42,7 @@ interface OtelInstruments {
   apiCalls: ReturnType<MeterLike['createCounter']>;
   errors: ReturnType<MeterLike['createCounter']>;
   mismatches: ReturnType<MeterLike['createCounter']>;
+  rotationsUnfinished: ReturnType<MeterLike['createCounter']>;
   latency: ReturnType<MeterLike['createHistogram']>;
   detach: () => void;
 }
@@ -56,6 +59,7 @@ export class MetricsRecorder {
   staleServes = 0;
   fallbackServes = 0;
   mismatches = 0;
+  rotationsUnfinished = 0;
   readonly #apiCalls = new Map<string, number>();
   readonly #errors = new Map<string, number>();
   readonly #latencies: number[] = [];
@@ -71,6 +75,12 @@ export class MetricsRecorder {
   error(code: string, secretId: string): void {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
     this.#otel?.errors.add(1, { code, secret_id: secretId });
+  }
+
+  /** AWSPENDING authenticated while AWSCURRENT was rejected: a rotation changed credentials and did not finish. */
+  rotationUnfinished(secretId: string): void {
+    this.rotationsUnfinished++;
+    this.#otel?.rotationsUnfinished.add(1, { secret_id: secretId });
   }
 
   /** A side-by-side source reported a mismatch (labelled by secret id; key paths stay out of labels). */
@@ -99,6 +109,7 @@ export class MetricsRecorder {
       staleServes: this.staleServes,
       fallbackServes: this.fallbackServes,
       mismatches: this.mismatches,
+      rotationsUnfinished: this.rotationsUnfinished,
       refreshLatencyMs: { count: this.#latencyCount, p50: pct(50), p99: pct(99), last: this.#last },
     };
   }
@@ -140,6 +151,7 @@ export class MetricsRecorder {
       apiCalls: m.createCounter('keyturn.api.calls', { description: 'Secrets Manager API calls by operation' }),
       errors: m.createCounter('keyturn.errors', { description: 'Fetch errors by code' }),
       mismatches: m.createCounter('keyturn.migration.mismatches', { description: 'Disagreements between the old source and Secrets Manager in migration mode' }),
+      rotationsUnfinished: m.createCounter('keyturn.rotation.unfinished', { description: 'Unfinished rotations seen: AWSPENDING authenticated while AWSCURRENT was rejected' }),
       latency: m.createHistogram('keyturn.refresh.duration', { description: 'Duration of a fetch of one or more secrets', unit: 'ms' }),
       detach: () => detachers.forEach((d) => d()),
     };

@@ -36,6 +36,8 @@ export class SecretRecord {
   nextRefreshAt?: number;
   rejectedVersionId?: string;
   rejectionReason?: string;
+  /** AWSPENDING authenticated while this AWSCURRENT version was rejected; cleared when the version changes. */
+  rotationUnfinished?: { currentVersionId?: string; pendingVersionId?: string; since: number };
   failures = 0;
   timer?: ReturnType<typeof setTimeout>;
   staleTimer?: ReturnType<typeof setTimeout>;
@@ -91,6 +93,10 @@ export class SecretRecord {
       s.rejectionReason = this.rejectionReason;
     }
     if (this.nextRefreshAt !== undefined) s.nextRefreshAt = new Date(this.nextRefreshAt);
+    if (this.rotationUnfinished && this.rotationUnfinished.currentVersionId === this.current?.versionId) {
+      s.rotationUnfinished = { since: new Date(this.rotationUnfinished.since) };
+      if (this.rotationUnfinished.pendingVersionId) s.rotationUnfinished.pendingVersionId = this.rotationUnfinished.pendingVersionId;
+    }
     return s;
   }
 

@@ -44,7 +44,9 @@ export class SecretStore {
   readonly #options: SecretStoreOptions;
   readonly #records = new Map<string, SecretRecord>();
   readonly #metrics = new MetricsRecorder();
-  readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set(), mismatch: new Set() };
+  readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set(), mismatch: new Set(), rotationUnfinished: new Set() };
+  /** The last AWSPENDING version read per secret (by fetchVersion), for unfinished-rotation reports. */
+  readonly #pendingRead = new Map<string, string>();
   readonly #versionFlights = new Map<string, Promise<SecretValue>>();
   readonly #due = new Set<SecretRecord>();
   #flushQueued = false;
@@ -194,7 +196,35 @@ export class SecretStore {
       flight = this.#fetchOne(request).finally(() => this.#versionFlights.delete(key));
       this.#versionFlights.set(key, flight);
     }
-    return flight;
+    const value = await flight;
+    if (opts.versionStage === 'AWSPENDING') this.#pendingRead.set(secretId, value.versionId);
+    return value;
+  }
+
+  /**
+   * Reports that AWSPENDING of `secretId` authenticated where its AWSCURRENT was rejected: a rotation
+   * changed the credentials (setSecret) and did not finish, so AWSPENDING holds the only working copy.
+   * The connection helpers call it; it becomes a metric, an audit record, a warning naming the way
+   * out, a `rotationUnfinished` event, and `rotationUnfinished` in the secret's state (degraded in
+   * health) until AWSCURRENT moves. Repeated reports for the same versions count once.
+   */
+  reportRotationUnfinished(secretId: string): void {
+    const r = this.#records.get(SecretRecord.keyOf(this.#requestOf(parseSecretRef(secretId))));
+    const currentVersionId = r?.current?.versionId;
+    const pendingVersionId = this.#pendingRead.get(secretId);
+    const known = r?.rotationUnfinished;
+    if (known && known.currentVersionId === currentVersionId && known.pendingVersionId === pendingVersionId) return;
+    const now = Date.now();
+    if (r) r.rotationUnfinished = { currentVersionId, pendingVersionId, since: now };
+    this.#metrics.rotationUnfinished(secretId);
+    this.#audit({ type: 'rotation-unfinished', secretId, versionId: pendingVersionId, stage: 'AWSPENDING', source: this.#getSource().name, outcome: 'failure', latencyMs: 0 });
+    this.#log(
+      'warn',
+      `Rotation of secret "${secretId}" is unfinished: AWSPENDING${pendingVersionId ? ` (version ${pendingVersionId})` : ''} authenticates where AWSCURRENT${currentVersionId ? ` (version ${currentVersionId})` : ''} is rejected, so AWSPENDING holds the working credentials; resume the rotation with its own token (keyturn secrets rotate ${secretId} --resume) and do not remove AWSPENDING`,
+      { secretId, versionId: currentVersionId, pendingVersionId },
+    );
+    this.#emit('rotationUnfinished', { secretId, currentVersionId, pendingVersionId, at: new Date(now) });
+    if (r && this.#listeners.state.size > 0) this.#emit('state', r.state(now));
   }
 
   async #fetchOne(request: SecretRequest): Promise<SecretValue> {

@@ -31,6 +31,11 @@ export interface SecretState {
   rejectedVersionId?: string;
   rejectionReason?: string;
   nextRefreshAt?: Date;
+  /**
+   * Set while a rotation is unfinished: AWSPENDING authenticated where AWSCURRENT (`versionId`) was
+   * rejected, so AWSPENDING holds the working credentials. Cleared when AWSCURRENT moves.
+   */
+  rotationUnfinished?: { pendingVersionId?: string; since: Date };
 }
 
 /** How a secret is registered with the store. */
@@ -149,6 +154,18 @@ export interface SecretStoreEvents {
   state: SecretState;
   /** Migration mode: a side-by-side source found a disagreement (secret, key paths, versions; no value). */
   mismatch: SecretMismatch;
+  /** AWSPENDING authenticated while AWSCURRENT was rejected: a rotation changed the credentials and did not finish. */
+  rotationUnfinished: RotationUnfinishedEvent;
+}
+
+/** A rotation that changed the credentials and did not finish (see {@link SecretStore.reportRotationUnfinished}). */
+export interface RotationUnfinishedEvent {
+  secretId: string;
+  /** The AWSCURRENT version that was rejected. */
+  currentVersionId?: string;
+  /** The AWSPENDING version that authenticated, when the store read it. */
+  pendingVersionId?: string;
+  at: Date;
 }
 
 /** One registered secret: a synchronous view of the cache. */

@@ -55,6 +55,10 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
     }
   }
 
+  reportRotationUnfinished(): void {
+    this.store.reportRotationUnfinished(this.entry.secretId);
+  }
+
   toJSON(): SecretState {
     return this.state();
   }

@@ -8,6 +8,7 @@ export interface SecretHandleLike<T> {
   state(): { versionId?: string };
   refresh(opts?: { force?: boolean }): Promise<{ changed: boolean }>;
   fetchVersion(stage: 'AWSPENDING'): Promise<T>;
+  reportRotationUnfinished?(): void;
   readonly changes$: { subscribe(next: (event: { versionId: string }) => void): { unsubscribe(): void } };
 }
 
@@ -39,6 +40,7 @@ export function credentialsFromSecretHandle<T>(handle: SecretHandleLike<T>): Cre
       const subscription = handle.changes$.subscribe(() => listener({ versionId: handle.state().versionId ?? 'current', stage: 'AWSCURRENT', value: handle.get() }));
       return () => subscription.unsubscribe();
     },
+    pendingInUse: () => handle.reportRotationUnfinished?.(),
   };
 }
 
@@ -75,6 +77,7 @@ export async function credentialsFromSecretStore(store: SecretStore, secretId: s
       }
     },
     onChange: (listener) => entry.subscribe(() => listener(current())),
+    pendingInUse: () => store.reportRotationUnfinished(id),
   };
 }
 

@@ -30,6 +30,11 @@ export interface CredentialsSource<T = unknown> {
   pending(): Promise<CredentialsVersion<T> | undefined>;
   /** Calls `listener` after AWSCURRENT moved to a new version; returns an unsubscribe function. */
   onChange(listener: (version: CredentialsVersion<T>) => void): () => void;
+  /**
+   * Called once per AWSPENDING version when it authenticated where AWSCURRENT was rejected: a
+   * rotation changed the credentials and did not finish. Optional; the adapters report it to the store.
+   */
+  pendingInUse?(pending: { readonly versionId: string; readonly stage: string }): void;
 }
 
 /** Logger shape accepted by the connection helpers (a Nest `Logger` fits). */

@@ -12,6 +12,10 @@ class FakeSecret implements CredentialsSource<Creds> {
   pendingVersion?: CredentialsVersion<Creds>;
   unavailable = false;
   refreshes = 0;
+  pendingUsed: string[] = [];
+  pendingInUse(p: { versionId: string; stage: string }) {
+    this.pendingUsed.push(`${p.versionId}:${p.stage}`);
+  }
   current() {
     return this.cached;
   }
@@ -67,6 +71,7 @@ describe('RotatingCredentials', () => {
     accept('p2');
     expect(await connect()).toBe('p2');
     expect(attempts).toEqual(['v1:AWSCURRENT', 'v2:AWSCURRENT']);
+    expect(secret.pendingUsed).toEqual([]);
   });
 
   it('tries AWSPENDING when AWSCURRENT is rejected and has not moved, and keeps using it until AWSCURRENT moves', async () => {
@@ -76,6 +81,8 @@ describe('RotatingCredentials', () => {
     expect(await connect()).toBe('p2');
     expect(await connect()).toBe('p2');
     expect(attempts).toEqual(['v1:AWSCURRENT', 'v2:AWSPENDING', 'v2:AWSPENDING']);
+    // An unfinished rotation: reported once, when AWSPENDING first authenticated.
+    expect(secret.pendingUsed).toEqual(['v2:AWSPENDING']);
     secret.remote = { ...secret.pendingVersion, stage: 'AWSCURRENT' };
     await secret.refresh();
     expect(credentials.select()).toMatchObject({ versionId: 'v2', stage: 'AWSCURRENT' });

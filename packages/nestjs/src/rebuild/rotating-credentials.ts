@@ -35,7 +35,7 @@ export class RotatingCredentials<C> {
   private readonly parsed = new Map<string, C>();
   private readonly failedWith = new WeakMap<object, SelectedCredentials<C>>();
   /** AWSPENDING in use because it authenticated while AWSCURRENT (`whileCurrent`) was rejected. */
-  private pin?: { selected: SelectedCredentials<C>; whileCurrent: string };
+  private pin?: { selected: SelectedCredentials<C>; whileCurrent: string; reported?: boolean };
   private recovering?: Promise<void>;
 
   constructor(
@@ -81,6 +81,11 @@ export class RotatingCredentials<C> {
       const selected = this.select();
       try {
         const result = await attempt(selected);
+        if (this.pin && this.pin.selected === selected && !this.pin.reported) {
+          // AWSPENDING works where AWSCURRENT is rejected: the rotation is unfinished.
+          this.pin.reported = true;
+          this.source.pendingInUse?.({ versionId: selected.versionId, stage: selected.stage });
+        }
         if (failures > 0) {
           this.options.logger?.log(
             `${this.options.service} accepted credentials from secret "${this.secretId}" version ${selected.versionId} (${selected.stage}) after ${failures} rejected attempt(s) in ${Date.now() - started} ms`,

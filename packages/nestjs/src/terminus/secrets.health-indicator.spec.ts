@@ -20,6 +20,14 @@ describe('SecretsHealthIndicator', () => {
     expect(indicator(states, 'down').check('k').k).toMatchObject({ status: 'down', state: 'degraded', degraded: ['a', 'b'] });
   });
 
+  it('reports an unfinished rotation as degraded, with "rotation: unfinished" and the AWSPENDING version in the details', () => {
+    const states = () => [s('db', 'fresh', { versionId: 'v1', rotationUnfinished: { pendingVersionId: 'v2', since: new Date() } }), s('c', 'fresh')];
+    const result = indicator(states).check('k').k;
+    expect(result).toMatchObject({ status: 'up', state: 'degraded', degraded: ['db'] });
+    expect(result.secrets).toMatchObject({ db: { state: 'fresh', versionId: 'v1', rotation: 'unfinished', pendingVersionId: 'v2' } });
+    expect(result.secrets.c).not.toHaveProperty('rotation');
+  });
+
   it('is down when a required secret failed (access denied) or its stale bound has passed', () => {
     const result = indicator(() => [
       s('a', 'failed', { lastErrorCode: 'AccessDeniedException' }),

@@ -15,6 +15,13 @@ export interface SecretHealthDetail {
   lastErrorCode?: string;
   staleUntil?: string;
   rejectedVersionId?: string;
+  /**
+   * `'unfinished'` while AWSPENDING authenticates where AWSCURRENT is rejected: the credentials
+   * changed and the rotation did not finish (resume it: `keyturn secrets rotate <id> --resume`).
+   */
+  rotation?: 'unfinished';
+  /** The AWSPENDING version that holds the working credentials, when known. */
+  pendingVersionId?: string;
 }
 
 /** Migration mode in the health payload: the side served and the open mismatches (key paths and versions, never values). */
@@ -38,7 +45,8 @@ export interface SecretsMigrationHealth {
  * Terminus health indicator for Keyturn secrets.
  * - up: every required secret is fresh;
  * - degraded (reported up with `state: 'degraded'`, or down with `degradedAs: 'down'`): stale values
- *   served within their bound, a fallback source in use, a rotated version rejected, or an optional secret failing;
+ *   served within their bound, a fallback source in use, a rotated version rejected, a rotation unfinished
+ *   (AWSPENDING holds the working credentials), or an optional secret failing;
  * - down: a required secret has no usable value, or its stale bound has passed.
  * In migration mode the payload has a `migration` entry listing open mismatches; they do not change the status.
  * Never throws; the payload lists ids, states and error codes, never values.
@@ -81,7 +89,7 @@ export class SecretsHealthIndicator {
       if (unusable) {
         if (s.required) failing.push(s.secretId);
         else if (this.options.includeOptional) degraded.push(s.secretId);
-      } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined) {
+      } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined || s.rotationUnfinished !== undefined) {
         degraded.push(s.secretId);
       }
     }
@@ -126,5 +134,7 @@ function detail(s: SecretState): SecretHealthDetail {
     ...(s.lastErrorCode !== undefined ? { lastErrorCode: s.lastErrorCode } : {}),
     ...(s.staleUntil !== undefined ? { staleUntil: new Date(s.staleUntil).toISOString() } : {}),
     ...(s.rejectedVersionId !== undefined ? { rejectedVersionId: s.rejectedVersionId } : {}),
+    ...(s.rotationUnfinished !== undefined ? { rotation: 'unfinished' as const } : {}),
+    ...(s.rotationUnfinished?.pendingVersionId !== undefined ? { pendingVersionId: s.rotationUnfinished.pendingVersionId } : {}),
   };
 }

@@ -21,4 +21,11 @@ export interface SecretHandle<T> {
   refresh(opts?: { force?: boolean }): Promise<{ changed: boolean }>;
   /** Reads another version stage (rotation window), validated and transformed like `get()`; not cached as current. */
   fetchVersion(stage: SecretVersionStage): Promise<T>;
+  /**
+   * Tells the store that AWSPENDING authenticated where AWSCURRENT was rejected (an unfinished
+   * rotation): a metric, an audit record, a warning, and `rotationUnfinished` in `state()` and in
+   * health until AWSCURRENT moves. The rotation-safe connections call it; call it from your own
+   * connection code when it falls back to AWSPENDING.
+   */
+  reportRotationUnfinished(): void;
 }
