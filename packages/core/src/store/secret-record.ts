@@ -77,6 +77,7 @@ export class SecretRecord {
     if (this.current) {
       s.source = this.current.source;
       s.versionId = this.current.versionId;
+      if (this.current.createdDate) s.versionCreatedAt = this.current.createdDate;
     }
     if (this.fetchedAt !== undefined) {
       s.fetchedAt = new Date(this.fetchedAt);

@@ -7,7 +7,7 @@ import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
 import { SecretsStartupError } from '../errors/secrets-startup.error.js';
 import type { AuditEvent } from '../observability/audit.js';
 import { describeMismatch, type SecretMismatch } from '../migration/secret-mismatch.js';
-import { MetricsRecorder, type MetricsSnapshot } from '../observability/metrics.js';
+import { MetricsRecorder, type ConnectionMetricEvent, type MetricsSnapshot } from '../observability/metrics.js';
 import { parseSecretRef, type SecretRef } from '../refs/secret-ref.js';
 import { AwsSecretsManagerSource } from '../sources/aws-secrets-manager.source.js';
 import { ChainSource } from '../sources/chain.source.js';
@@ -121,7 +121,7 @@ export class SecretStore {
     this.#running = true;
     this.#getSource();
     if (this.#options.metrics?.openTelemetry !== false) {
-      await this.#metrics.enableOpenTelemetry(this.#options.metrics?.meter, () => this.states().map((s) => ({ secretId: s.secretId, ageMs: s.ageMs })));
+      await this.#metrics.enableOpenTelemetry(this.#options.metrics?.meter, () => this.states(), this.#options.metrics);
     }
     const records = [...this.#records.values()];
     await this.#fetch(records.filter((r) => !r.current));
@@ -225,6 +225,14 @@ export class SecretStore {
     );
     this.#emit('rotationUnfinished', { secretId, currentVersionId, pendingVersionId, at: new Date(now) });
     if (r && this.#listeners.state.size > 0) this.#emit('state', r.state(now));
+  }
+
+  /**
+   * Counts a connection event of the TypeORM / ioredis integrations (an authentication retry, a live
+   * re-authentication after a rotation) in the store's metrics.
+   */
+  reportConnectionEvent(event: ConnectionMetricEvent): void {
+    this.#metrics.connection(event);
   }
 
   async #fetchOne(request: SecretRequest): Promise<SecretValue> {
@@ -457,6 +465,7 @@ export class SecretStore {
     if (failedAt >= 0) {
       const error = this.#hookFailure(r, bindings[failedAt], (settled[failedAt] as PromiseRejectedResult).reason);
       this.#metrics.error(error.code ?? error.name, id);
+      this.#metrics.rejected(id);
       if (!previous || r.status === 'pending') {
         r.rejectedVersionId = value.versionId;
         r.rejectionReason = error.message;
@@ -493,6 +502,7 @@ export class SecretStore {
     const rotated = previous !== undefined && previous.versionId !== value.versionId;
     this.#audit({ type: rotated ? 'rotation' : 'load', secretId: id, versionId: value.versionId, stage, source: value.source, outcome: 'success', latencyMs });
     if (rotated) {
+      this.#metrics.rotation(id);
       const at = new Date(now);
       const base = { secretId: id, previousVersionId: previous.versionId, versionId: value.versionId, stage, at };
       this.#log('log', `Secret "${id}" rotated: version ${previous.versionId} -> ${value.versionId}`, { secretId: id, versionId: value.versionId });

@@ -1,7 +1,7 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
 import type { AuditSink, KeyturnLogger } from '../observability/audit.js';
 import type { SecretMismatch } from '../migration/secret-mismatch.js';
-import type { MeterLike } from '../observability/metrics.js';
+import type { MeterLike, MetricsOptions } from '../observability/metrics.js';
 import type { SecretRef, SecretRefInput } from '../refs/secret-ref.js';
 import type { SecretSource } from '../sources/secret-source.js';
 import type { SecretValue } from '../values/secret-value.js';
@@ -21,6 +21,8 @@ export interface SecretState {
   /** Source that served the current value. */
   source?: string;
   versionId?: string;
+  /** When the served version was created in the source (Secrets Manager's CreatedDate), if it says. */
+  versionCreatedAt?: Date;
   fetchedAt?: Date;
   ageMs?: number;
   lastErrorCode?: string;
@@ -108,9 +110,12 @@ export interface SecretStoreOptions {
   /**
    * OpenTelemetry: instruments are registered on `meter`, else on the global provider when
    * `@opentelemetry/api` is installed (no-op otherwise). `openTelemetry: false` turns it off.
-   * @default { openTelemetry: true }
+   * `secretAttributes` bounds the series: by default only the secrets registered when the store
+   * starts carry `keyturn.secret.id`; secrets loaded later on demand (per-tenant) are aggregated.
+   * @default { openTelemetry: true, secretAttributes: 'registered' }
+   * @example { meter: keyturnMeter(meterProvider), secretAttributes: 'all' }
    */
-  metrics?: { openTelemetry?: boolean; meter?: MeterLike };
+  metrics?: { openTelemetry?: boolean; meter?: MeterLike } & MetricsOptions;
   /**
    * Random source for jitter (tests pass a fixed one).
    * @default Math.random
