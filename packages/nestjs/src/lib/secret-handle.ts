@@ -4,6 +4,7 @@ import { earlyLoadFailure } from './early-load-failure.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle, SecretVersionStage } from './interfaces/secret-handle.interface.js';
 import type { SecretValueTransformer } from './secret-value.transformer.js';
+import type { ConnectionEvent } from '../rebuild/credentials-source.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -57,6 +58,10 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
 
   reportRotationUnfinished(): void {
     this.store.reportRotationUnfinished(this.entry.secretId);
+  }
+
+  reportConnectionEvent(event: ConnectionEvent): void {
+    this.store.reportConnectionEvent({ ...event, secretId: this.entry.secretId });
   }
 
   toJSON(): SecretState {

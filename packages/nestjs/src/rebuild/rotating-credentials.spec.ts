@@ -13,6 +13,10 @@ class FakeSecret implements CredentialsSource<Creds> {
   unavailable = false;
   refreshes = 0;
   pendingUsed: string[] = [];
+  events: unknown[] = [];
+  connectionEvent(e: unknown) {
+    this.events.push(e);
+  }
   pendingInUse(p: { versionId: string; stage: string }) {
     this.pendingUsed.push(`${p.versionId}:${p.stage}`);
   }
@@ -58,6 +62,14 @@ function setup(budgetMs = 2_000) {
 }
 
 describe('RotatingCredentials', () => {
+  it('reports each rejected attempt as a connection retry (system and code, no credentials)', async () => {
+    const { secret, connect, accept } = setup();
+    accept('p2');
+    secret.pendingVersion = { versionId: 'v2', stage: 'AWSPENDING', value: { user: 'app', password: 'p2' } };
+    await expect(connect()).resolves.toBe('p2');
+    expect(secret.events).toEqual([{ type: 'retry', system: 'postgresql', code: '28P01' }]);
+  });
+
   it('uses AWSCURRENT while it is accepted', async () => {
     const { connect, attempts, secret } = setup();
     expect(await connect()).toBe('p1');

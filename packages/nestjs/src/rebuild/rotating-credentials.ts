@@ -1,5 +1,5 @@
 import { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './auth-retry.options.js';
-import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
+import type { ConnectionEvent, ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 import { CredentialsRejectedError } from './errors/credentials-rejected.error.js';
 
 /** Credentials chosen for one new connection, with the version they came from. */
@@ -17,6 +17,11 @@ export interface RotatingCredentialsOptions<C> {
   describeUser: (credentials: C) => string | undefined;
   /** Server kind named in errors, e.g. `PostgreSQL`. */
   service: string;
+  /**
+   * `db.system.name` reported with connection metrics.
+   * @default `service` in lower case
+   */
+  system?: string;
   retry?: AuthRetryOptions;
   logger?: ConnectionLogger;
 }
@@ -47,6 +52,20 @@ export class RotatingCredentials<C> {
 
   get secretId(): string {
     return this.source.secretId;
+  }
+
+  /** `db.system.name` of the server (`postgresql`, `redis`). */
+  get system(): string {
+    return this.options.system ?? this.options.service.toLowerCase();
+  }
+
+  /** Hands a connection event to the source (metrics); a throwing sink never breaks a connection. */
+  report(event: ConnectionEvent): void {
+    try {
+      this.source.connectionEvent?.(event);
+    } catch {
+      // Metrics are best effort.
+    }
   }
 
   /** The credentials for the next new connection. */
@@ -96,6 +115,7 @@ export class RotatingCredentials<C> {
         const code = authCode(error);
         if (code === undefined) throw error;
         failures += 1;
+        this.report({ type: 'retry', system: this.system, code });
         const used = (typeof error === 'object' && error !== null && this.failedWith.get(error)) || selected;
         tried.add(used.versionId);
         const elapsedMs = Date.now() - started;

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RotationEvent, SecretState } from '@keyturn/core';
+import type { ConnectionEvent } from '../../rebuild/credentials-source.js';
 
 /** Version stages that {@link SecretHandle.fetchVersion} can read besides AWSCURRENT. */
 export type SecretVersionStage = 'AWSPENDING' | 'AWSPREVIOUS';
@@ -28,4 +29,10 @@ export interface SecretHandle<T> {
    * connection code when it falls back to AWSPENDING.
    */
   reportRotationUnfinished(): void;
+  /**
+   * Counts a connection event in the store's metrics (`keyturn.connection.auth_retries`,
+   * `keyturn.connection.reauthentications`). The rotation-safe connections call it; call it from
+   * your own connection code when it retries after a rejected login or re-authenticates.
+   */
+  reportConnectionEvent(event: ConnectionEvent): void;
 }
