@@ -49,6 +49,17 @@ describe('SecretsHealthIndicator', () => {
   });
 });
 
+describe('SecretsHealthIndicator without details', () => {
+  it('gives the state and counts only, with the same status', () => {
+    const states = () => [s('db/secret', 'stale', { versionId: 'v1', staleUntil: new Date(Date.now() + 60_000) }), s('jwt', 'fresh', { versionId: 'v2' })];
+    const result = indicator(states).check('k', { details: false });
+    expect(result).toEqual({ k: { status: 'up', state: 'degraded', counts: { total: 2, failing: 0, degraded: 1 } } });
+    expect(JSON.stringify(result)).not.toMatch(/db\/secret|v1|v2|jwt/);
+    const down = new SecretsHealthIndicator(new HealthIndicatorService(), fakeStore(() => [s('a', 'failed', { lastErrorCode: 'AccessDeniedException' })]), { details: false }).check('k');
+    expect(down).toEqual({ k: { status: 'down', state: 'down', counts: { total: 1, failing: 1, degraded: 0 } } });
+  });
+});
+
 describe('SecretsHealthIndicator in migration mode', () => {
   it('lists open mismatches (key paths and versions) without changing the status', () => {
     const mismatch = { secretId: 'app/clients/a', stage: 'AWSCURRENT', keys: [{ path: 'db.password', kind: 'different' as const }], oldSource: 'sql', oldVersionId: 'o1', newSource: 'aws', newVersionId: 'n1', served: 'old' as const, at: new Date(0) };

@@ -24,6 +24,15 @@ export interface SecretHealthDetail {
   pendingVersionId?: string;
 }
 
+/** Per-call options of {@link SecretsHealthIndicator.check}. */
+export interface SecretsHealthCheckOptions {
+  /**
+   * Name each secret in the payload (state, source, version, error code); `false` gives counts only.
+   * @default the module's `details` option (true)
+   */
+  details?: boolean;
+}
+
 /** Migration mode in the health payload: the side served and the open mismatches (key paths and versions, never values). */
 export interface SecretsMigrationHealth {
   prefer: 'old' | 'new';
@@ -66,11 +75,17 @@ export class SecretsHealthIndicator {
   }
 
   /** Same as {@link check}; the name Terminus examples use. */
-  isHealthy<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key): HealthIndicatorResult<Key> {
-    return this.check(key);
+  isHealthy<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key, options?: SecretsHealthCheckOptions): HealthIndicatorResult<Key> {
+    return this.check(key, options);
   }
 
-  check<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key): HealthIndicatorResult<Key> {
+  /**
+   * The secrets' health under `key`. For a readiness probe: a degraded state stays up (by default),
+   * a required secret without a usable value is down. A liveness probe should not call it (an AWS
+   * outage must not restart the process).
+   * @param options.details overrides the module's `details` for this call (e.g. only for authenticated operators)
+   */
+  check<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key, options: SecretsHealthCheckOptions = {}): HealthIndicatorResult<Key> {
     const session = this.health.check(key);
     let states: SecretState[];
     try {
@@ -92,6 +107,13 @@ export class SecretsHealthIndicator {
       } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined || s.rotationUnfinished !== undefined) {
         degraded.push(s.secretId);
       }
+    }
+    if (!(options.details ?? this.options.details)) {
+      // Counts only: no secret id, version or error code for callers that may not see them.
+      const counts = { total: states.length, failing: failing.length, degraded: degraded.length };
+      if (failing.length > 0) return session.down({ state: 'down', counts });
+      if (degraded.length > 0) return this.options.degradedAs === 'down' ? session.down({ state: 'degraded', counts }) : session.up({ state: 'degraded', counts });
+      return session.up({ state: 'up', counts });
     }
     const migration = this.#migration();
     const extra: { migration?: SecretsMigrationHealth } = migration ? { migration } : {};
