@@ -12,6 +12,7 @@ import { type CliIo, processIo } from './lib/cli-io.js';
 import { CommandContext } from './lib/command-context.js';
 import { CliError } from './lib/errors/cli-error.js';
 import { ExitCode } from './lib/exit-codes.js';
+import { parseTimeoutSeconds } from './lib/timeouts.js';
 import { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
@@ -37,6 +38,8 @@ export function createProgram(io: CliIo = processIo(), context: CommandContext =
     .option('--region <region>', 'AWS region (default: $AWS_REGION)')
     .option('--profile <name>', 'named profile from the shared AWS config/credentials files')
     .option('--json', 'print one JSON document for scripts instead of tables')
+    .option('--cli-connect-timeout <seconds>', 'seconds to wait for a connection to the endpoint; 0 = no limit (default: 60)', parseTimeoutSeconds('--cli-connect-timeout'))
+    .option('--cli-read-timeout <seconds>', 'seconds to wait for the endpoint to answer; 0 = no limit (default: 60)', parseTimeoutSeconds('--cli-read-timeout'))
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),

@@ -93,8 +93,8 @@ describe('credentials refused (SigV4)', () => {
       expect((await byProfile('--profile', 'good', 'secrets', 'list', '--json')).json().secrets.map((s: { name: string }) => s.name)).toContain('app/jwt');
       expect((await byProfile('--profile', 'bad', 'secrets', 'list')).code).toBe(4);
       const missing = await byProfile('--profile', 'absent', 'secrets', 'list');
-      expect(missing.code).toBe(4);
-      expect(missing.stderr).toMatch(/--profile|credentials/);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/Profile "absent" was not found in .*config .*credentials.*Profiles found: bad, good/);
     } finally {
       for (const [k2, v] of [['AWS_SHARED_CREDENTIALS_FILE', saved.c], ['AWS_CONFIG_FILE', saved.f]] as const) {
         if (v === undefined) delete process.env[k2];

@@ -121,7 +121,7 @@ Examples:
         const ids = await readSecretIds(ctx, opts.secrets);
         specs.push(...parseDoctorConfig('--secrets', { secrets: ids.map((id) => ({ id, rotation: Boolean(opts.expectRotation) })) }, parseReference));
       }
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const where = g.endpointUrl ?? `Secrets Manager in ${resolveRegion(g, ctx.io) ?? 'the default region'}`;
       const findings: Finding[] = [];
       const endpoint = await checkEndpoint(client, where);

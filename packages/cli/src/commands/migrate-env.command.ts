@@ -100,7 +100,7 @@ Examples:
       }
       const assignments = groupEnvVariables(names, { prefix, groupBy: opts.groupBy, overrides });
       const skipped = names.filter((n) => !assignments.some((a) => a.envName === n)).sort();
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const steps = await planMigration(client, assignments, values, g.endpointUrl);
       const pending = steps.filter((s) => s.plan.action === 'create' || s.plan.action === 'update');
       const showPlan = (items: PlannedSecret[], past: boolean) =>

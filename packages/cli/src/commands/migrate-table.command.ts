@@ -120,7 +120,7 @@ Examples:
       // Check the template and mapping before connecting.
       rowsToSecrets([], opts.name, opts.columns);
       const items = rowsToSecrets(await readRows(url, query), opts.name, opts.columns);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const iam = migrateTablePolicy(opts.name, { region: g.region ?? env.AWS_REGION, account: opts.account });
       const steps = await forEachLimited(items, opts.concurrency, (item) => planTableSecret(client, item, g.endpointUrl));
       const pending = steps.filter((s) => s.plan.action === 'create' || s.plan.action === 'update');

@@ -27,7 +27,7 @@ export function registerSecretsList(secrets: Command, ctx: CommandContext): void
     .addHelpText('after', '\nExamples:\n  $ keyturn secrets list --prefix app/prod/\n  $ keyturn secrets list --json | jq -r \'.secrets[].name\'\n')
     .action(async (opts: { prefix?: string; includeDeleted?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const filters: Filter[] | undefined = opts.prefix ? [{ Key: 'name', Values: [opts.prefix] }] : undefined;
       const entries: SecretListEntry[] = [];
       await ctx.call({ action: 'secretsmanager:ListSecrets', endpoint: g.endpointUrl }, async () => {
@@ -84,7 +84,7 @@ export function registerSecretsGet(secrets: Command, ctx: CommandContext): void 
     .addHelpText('after', '\nExamples:\n  $ keyturn secrets get app/prod/database\n  $ keyturn secrets get app/prod/database --json | jq .versions\n')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const d = await ctx.call({ action: 'secretsmanager:DescribeSecret', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new DescribeSecretCommand({ SecretId: id })),
       );
@@ -154,7 +154,7 @@ export function registerSecretsGetValue(secrets: Command, ctx: CommandContext): 
     )
     .action(async (id: string, key: string | undefined, opts: { reveal?: boolean; versionStage?: string; versionId?: string }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const r = await ctx.call({ action: 'secretsmanager:GetSecretValue', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new GetSecretValueCommand({ SecretId: id, VersionStage: opts.versionStage, VersionId: opts.versionId })),
       );

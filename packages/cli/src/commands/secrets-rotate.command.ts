@@ -69,7 +69,7 @@ Examples:
         opts.afterDays !== undefined || opts.schedule !== undefined || opts.duration !== undefined
           ? { AutomaticallyAfterDays: opts.afterDays, ScheduleExpression: opts.schedule, Duration: opts.duration }
           : undefined;
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const before = await ctx.call({ action: 'secretsmanager:DescribeSecret', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new DescribeSecretCommand({ SecretId: id })),
       );
