@@ -11,6 +11,7 @@ import { registerSecretsCreate, registerSecretsDelete, registerSecretsRestore, r
 import { type CliIo, processIo } from './lib/cli-io.js';
 import { CommandContext } from './lib/command-context.js';
 import { CliError } from './lib/errors/cli-error.js';
+import { UsageError } from './lib/errors/usage-error.js';
 import { ExitCode } from './lib/exit-codes.js';
 import { parseTimeoutSeconds } from './lib/timeouts.js';
 import { VERSION } from './version.js';
@@ -66,7 +67,32 @@ export function createProgram(io: CliIo = processIo(), context: CommandContext =
   registerInfra(program, context);
   registerDoctor(program, context);
   registerEmulator(program, context);
+  registerHelp(program);
   return program;
+}
+
+/**
+ * `keyturn help [command...]`: commander's own help command only looks at the first name, so
+ * `keyturn help secrets list` would show the help of `secrets`; this one walks the whole path.
+ */
+function registerHelp(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('show the help of a command, e.g. keyturn help secrets list')
+    .argument('[command...]', 'command path')
+    .action((path: string[]) => {
+      let target = program;
+      for (const [i, name] of path.entries()) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) {
+          const parent = ['keyturn', ...path.slice(0, i)].join(' ');
+          throw new UsageError(`unknown command "${path.slice(0, i + 1).join(' ')}". Commands of ${parent}: ${target.commands.map((c) => c.name()).join(', ')} (\`${['keyturn help', ...path.slice(0, i)].join(' ')}\`).`);
+        }
+        target = next;
+      }
+      target.help();
+    });
 }
 
 /**

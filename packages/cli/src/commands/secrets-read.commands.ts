@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../lib/command-context.js';
 import { CliError } from '../lib/errors/cli-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
-import { iso, mask, printJson, println, renderTable } from '../lib/output.js';
+import { iso, mask, plural, printJson, println, renderTable } from '../lib/output.js';
 import { fieldText, isJsonObject, parseJsonSafely, secretJsonObject } from '../lib/secret-json.js';
 
 function stagesOf(entry: SecretListEntry): string[] {
@@ -126,7 +126,7 @@ export function registerSecretsGet(secrets: Command, ctx: CommandContext): void 
         ['created', info.createdDate],
         ['last changed', info.lastChangedDate],
         ['rotation', info.rotationEnabled ? `enabled (${info.rotationLambdaArn ?? 'no function'})` : 'not enabled'],
-        ['rotation rules', d.RotationRules ? (d.RotationRules.ScheduleExpression ?? `every ${d.RotationRules.AutomaticallyAfterDays} days`) + (d.RotationRules.Duration ? `, window ${d.RotationRules.Duration}` : '') : undefined],
+        ['rotation rules', d.RotationRules ? (d.RotationRules.ScheduleExpression ?? `every ${plural(d.RotationRules.AutomaticallyAfterDays ?? 0, 'day')}`) + (d.RotationRules.Duration ? `, window ${d.RotationRules.Duration}` : '') : undefined],
         ['last rotated', info.lastRotatedDate],
         ['next rotation', info.nextRotationDate],
         ['deletion', info.deletedDate ? `scheduled (deleted date ${info.deletedDate}); undo with keyturn secrets restore ${id}` : undefined],
