@@ -48,9 +48,11 @@ describe('npm start: the embedded default', () => {
     running.push(first);
     expect(messages.join('\n')).toContain('Seeded 8 demo secrets');
     expect(first.stack!.started.map((s) => s.name)).toEqual(['Secrets Manager emulator', 'PostgreSQL', 'Redis', 'SMTP sink (records, delivers nothing)']);
-    const health = await call(first.url, 'GET', '/health');
-    expect(health.status).toBe(200);
     const token = await tokenFor(first.url);
+    // Secret names and versions are shown to authenticated callers only (the default of KEYTURN_HEALTH_DETAILS).
+    expect((await call(first.url, 'GET', '/health/ready')).body.details.secrets).toEqual({ status: 'up', state: 'up', counts: { total: 6, failing: 0, degraded: 0 } });
+    const health = await call(first.url, 'GET', '/health', undefined, { authorization: `Bearer ${token}` });
+    expect(health.status).toBe(200);
     const mail = await call(first.url, 'POST', '/notifications/email', { to: 'ops@example.com', subject: 'hi', text: 'hello' }, { authorization: `Bearer ${token}` });
     expect(mail.status).toBe(202);
     expect(first.stack!.smtpSink!.received).toBe(1);
@@ -64,7 +66,7 @@ describe('npm start: the embedded default', () => {
     const second = await launchApi(env, { log: (m) => again.push(m), nestLogger: false });
     running.push(second);
     expect(again.join('\n')).not.toContain('Seeded');
-    const health2 = await call(second.url, 'GET', '/health');
+    const health2 = await call(second.url, 'GET', '/health', undefined, { authorization: `Bearer ${await tokenFor(second.url)}` });
     expect(health2.body.details.secrets.secrets['payments/dev/jwt/signing-key'].versionId).toBe(jwtVersion);
     expect((await call(second.url, 'POST', '/auth/token', { username: 'demo', password: 'demo-password' })).status).toBe(200);
     await second.stop();
