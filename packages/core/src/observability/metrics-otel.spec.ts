@@ -62,6 +62,7 @@ describe('OpenTelemetry instruments (in-memory reader)', () => {
       'keyturn.errors': '{error}',
       'keyturn.refresh.duration': 's',
       'keyturn.rotation.rejected_versions': '{version}',
+      'keyturn.rotation.unfinished': '{rotation}',
       'keyturn.rotations': '{rotation}',
       'keyturn.secret.age': 's',
       'keyturn.secret.state': '1',
@@ -82,8 +83,10 @@ describe('OpenTelemetry instruments (in-memory reader)', () => {
         { value: 1, attributes: { 'error.type': 'AccessDeniedException' } },
       ]),
     );
-    expect(points(m.get('keyturn.rotations'))).toEqual([{ value: 1, attributes: { 'keyturn.secret.id': 'app/a' } }]);
-    expect(points(m.get('keyturn.rotation.rejected_versions'))).toEqual([{ value: 1, attributes: { 'keyturn.secret.id': 'app/b' } }]);
+    // Registered secrets start at 0; the tenant secret has no series of its own.
+    expect(points(m.get('keyturn.rotations'))).toEqual([{ value: 1, attributes: { 'keyturn.secret.id': 'app/a' } }, { value: 0, attributes: { 'keyturn.secret.id': 'app/b' } }]);
+    expect(points(m.get('keyturn.rotation.rejected_versions'))).toEqual([{ value: 0, attributes: { 'keyturn.secret.id': 'app/a' } }, { value: 1, attributes: { 'keyturn.secret.id': 'app/b' } }]);
+    expect(points(m.get('keyturn.rotation.unfinished'))).toEqual([{ value: 0, attributes: { 'keyturn.secret.id': 'app/a' } }, { value: 0, attributes: { 'keyturn.secret.id': 'app/b' } }]);
     expect(points(m.get('keyturn.connection.auth_retries'))).toEqual([{ value: 1, attributes: { 'db.system.name': 'postgresql', 'error.type': '28P01', 'keyturn.secret.id': 'app/a' } }]);
     expect(points(m.get('keyturn.connection.reauthentications'))).toEqual([{ value: 1, attributes: { 'db.system.name': 'redis', 'keyturn.outcome': 'success', 'keyturn.secret.id': 'app/b' } }]);
     const ages = points(m.get('keyturn.secret.age'));

@@ -347,6 +347,10 @@ export class MetricsRecorder {
       latency: m.createHistogram('keyturn.refresh.duration', { description: 'Duration of a fetch of one or more secrets', unit: 's', advice: { explicitBucketBoundaries: REFRESH_DURATION_BUCKETS } }),
       detach: () => detachers.forEach((d) => d()),
     };
+    // Series of the reported secrets exist from the start at 0, so a rate() or an alert on them
+    // sees the first increment (a counter series that appears at 1 hides it).
+    const ids = new Set(primaryStates(states()).map((s) => s.secretId).filter((id) => this.#perSecret(id)));
+    for (const id of ids) for (const c of [this.#otel.rotations, this.#otel.rejected, this.#otel.rotationsUnfinished]) c.add(0, { [A.secretId]: id });
     return true;
   }
 
