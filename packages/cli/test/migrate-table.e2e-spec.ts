@@ -223,7 +223,7 @@ it('refuses rows that cannot become secrets, naming row, secret and key, before 
   const { run, writes } = counted();
   const r = await run('migrate-table', '--query', QUERY, '--name', NAME, '--columns', COLUMNS, '--yes');
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/2 row\(s\) cannot become secrets; nothing was written/);
+  expect(r.stderr).toMatch(/2 rows cannot become secrets; nothing was written/);
   expect(r.stderr).toMatch(/row 3: column "slug" is empty/);
   expect(r.stderr).toMatch(/row 9: secret app\/clients\/client-001 is also the name of row 1/);
   const missing = await run('migrate-table', '--query', QUERY, '--name', NAME, '--columns', 'db.password=db_pass', '--yes');

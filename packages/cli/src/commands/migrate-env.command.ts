@@ -95,8 +95,8 @@ Grouping (--group-by):
            shared by two or more variables (SENTRY_DSN, SENTRY_ENV) → <prefix>/sentry; the rest → <prefix>/app
   service  only the known services; everything else → <prefix>/app
   none     everything → <prefix>/app
-Keys are lower camel case without the group's prefix (STRIPE_WEBHOOK_SECRET → webhookSecret; NODE_ENV in
-app → nodeEnv). Database, Redis and SMTP credentials use the names rotation functions expect: username,
+Keys are lower camel case without the group's prefix (STRIPE_WEBHOOK_SECRET → webhookSecret; S3_BUCKET in
+app → s3Bucket). Database, Redis and SMTP credentials use the names rotation functions expect: username,
 password, host, port, dbname. Values are stored as strings.
 
 Existing secrets: the file's keys are merged into the stored JSON (other keys are kept); a secret whose
