@@ -47,6 +47,7 @@ describe('/status page in headless Chromium', () => {
           versionAge: tr.querySelector('.version-age')?.textContent ?? '',
           age: tr.querySelector('.age')?.textContent ?? '',
           nextRefresh: tr.querySelector('.next-refresh')?.textContent ?? '',
+          lastRotation: tr.querySelector('.last-rotation')?.textContent ?? '',
           source: tr.querySelector('.source')?.textContent ?? '',
           state: tr.querySelector('.state .badge')?.textContent ?? '',
         })),
@@ -72,11 +73,15 @@ describe('/status page in headless Chromium', () => {
     s.emulator.faults.clear();
 
     // The page refreshes itself from /status/data: no reload.
-    await page.waitForFunction(() => Number(document.getElementById('chart')?.getAttribute('data-rotations')) >= 1, undefined, { timeout: 20_000 });
-    await page.waitForFunction(
-      (id) => [...document.querySelectorAll('#secrets tbody tr')].some((tr) => tr.getAttribute('data-secret') === id && tr.querySelector('.badge')?.textContent === 'fresh' && tr.querySelector('.last-rotation')?.textContent !== '-'),
-      names.jwt,
-      { timeout: 20_000 },
+    await waitFor(async () => Number(await page.getAttribute('#chart', 'data-rotations')) >= 1, 'the timeline to show the rotation', 20_000, 200);
+    await waitFor(
+      async () => {
+        const row = (await rows()).find((r) => r.name === names.jwt);
+        return row?.state === 'fresh' && row.lastRotation !== '-';
+      },
+      'the JWT row to show its rotation',
+      20_000,
+      200,
     );
     const described = await s.client.send(new DescribeSecretCommand({ SecretId: names.jwt }));
     const previous = Object.entries(described.VersionIdsToStages ?? {}).find(([, l]) => l.includes('AWSPREVIOUS'))![0];
