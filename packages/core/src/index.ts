@@ -58,7 +58,8 @@ export { wrapHookFailure } from './errors/hook-failure.js';
 export { isTransientError, classifyError, errorCode, type ClassifyContext } from './errors/classify-error.js';
 
 // store
-export { SecretStore, SECRET_STORE_DEFAULTS } from './store/secret-store.js';
+export { SecretStore } from './store/secret-store.js';
+export { SECRET_STORE_DEFAULTS } from './store/store.defaults.js';
 export type {
   SecretStoreOptions,
   SecretDefinitionInput,

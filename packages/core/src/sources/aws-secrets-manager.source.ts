@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetSecretValueCommand,
+  DescribeSecretCommand,
   GetSecretValueCommand,
   SecretsManagerClient,
   type GetSecretValueCommandOutput,
@@ -67,6 +68,7 @@ export class AwsSecretsManagerSource implements SecretSource {
   readonly #middlewareName = `keyturnApiCalls-${randomUUID()}`;
   #client?: SecretsManagerClient;
   #batchRefusal?: string;
+  #describeRefusal?: string;
 
   constructor(options: AwsSecretsManagerSourceOptions = {}) {
     this.#options = options;
@@ -133,6 +135,21 @@ export class AwsSecretsManagerSource implements SecretSource {
     return results as SecretFetchResult[];
   }
 
+  /**
+   * NextRotationDate from DescribeSecret. A refusal (no secretsmanager:DescribeSecret permission)
+   * is remembered for the life of the source: it is not asked again.
+   */
+  async nextRotation(secretId: string, opts: { signal?: AbortSignal } = {}): Promise<Date | undefined> {
+    if (this.#describeRefusal !== undefined) return undefined;
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }), { abortSignal: opts.signal });
+      return out.RotationEnabled === false ? undefined : out.NextRotationDate;
+    } catch (err) {
+      if (!isTransientError(err)) this.#describeRefusal = errorCode(err) ?? 'Refused';
+      return undefined;
+    }
+  }
+
   #concurrency(): number {
     return Math.max(1, this.#options.concurrency ?? 8);
   }
@@ -148,6 +165,11 @@ export class AwsSecretsManagerSource implements SecretSource {
       } catch (err) {
         if (isBatchRefusal(err)) {
           this.#batchRefusal = errorCode(err) ?? 'Unsupported';
+          return out;
+        }
+        if (isThrottling(err)) {
+          // BatchGetSecretValue has a quota of its own (100/s per account and region, against
+          // 10,000/s for GetSecretValue): the ids left unanswered go to GetSecretValue instead.
           return out;
         }
         if (isTransientError(err)) {
@@ -232,6 +254,11 @@ export class AwsSecretsManagerSource implements SecretSource {
 function matches(id: string, name?: string, arn?: string): boolean {
   if (id === name || id === arn) return true;
   return id.startsWith('arn:') && arn !== undefined && arn.startsWith(`${id}-`) && arn.length === id.length + 7;
+}
+
+function isThrottling(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === 'ThrottlingException' || code === 'Throttling' || code === 'TooManyRequestsException' || code === 'RequestLimitExceeded';
 }
 
 function isBatchRefusal(err: unknown): boolean {

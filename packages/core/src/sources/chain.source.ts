@@ -1,4 +1,5 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
+import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
 import { INSPECT } from '../values/redaction.js';
 import type { SecretFetchResult, SecretRequest, SecretSource, SourceObserver } from './secret-source.js';
 
@@ -52,9 +53,14 @@ export class ChainSource implements SecretSource {
       const ok = done.get(request);
       if (ok) return ok;
       const errs = errors.get(request) ?? [];
-      const error = errs.find((e) => e.name !== 'SecretNotFoundError') ?? errs[0];
+      const error = errs.find((e) => !(e instanceof SecretNotFoundError)) ?? errs[0];
       return { request, ok: false as const, error };
     });
+  }
+
+  /** The primary source's answer (a fallback source's secrets are not rotated by AWS). */
+  async nextRotation(secretId: string, opts?: { signal?: AbortSignal }): Promise<Date | undefined> {
+    return this.#sources[0]?.nextRotation?.(secretId, opts);
   }
 
   observe(observer: SourceObserver): () => void {

@@ -32,6 +32,12 @@ export interface SecretSource {
   /** Subscribes to the API calls the source makes; returns an unsubscribe function. */
   observe?(observer: SourceObserver): () => void;
   destroy?(): Promise<void> | void;
+  /**
+   * When the secret's next rotation is scheduled (AWS: DescribeSecret's NextRotationDate), for
+   * rotation-aware refresh timing. Resolves undefined when none is scheduled or the caller may not
+   * ask; never rejects for a refusal.
+   */
+  nextRotation?(secretId: string, opts?: { signal?: AbortSignal }): Promise<Date | undefined>;
 }
 
 /** A request's version part in words, for error messages (undefined for AWSCURRENT). */

@@ -3,10 +3,11 @@ import type { MetricsRecorder } from '../observability/metrics.js';
 import type { SecretRef } from '../refs/secret-ref.js';
 import { INSPECT } from '../values/redaction.js';
 import type { SecretValue } from '../values/secret-value.js';
-import type { Binding, SecretRecord } from './secret-record.js';
+import type { Binding } from './secret-binding.js';
+import type { SecretRecord } from './secret-record.js';
 import type { RotationEvent, SecretEntry, SecretState } from './store.types.js';
 
-/** The store's implementation of {@link SecretEntry}: a synchronous view of one record. */
+/** The store's implementation of {@link SecretEntry}: a synchronous view of one binding of one record. */
 export class StoreSecretEntry<T> implements SecretEntry<T> {
   readonly secretId: string;
   readonly ref: SecretRef;
@@ -25,20 +26,27 @@ export class StoreSecretEntry<T> implements SecretEntry<T> {
   }
 
   get(): T {
-    const r = this.#record;
+    const s = this.#record.state;
     const b = this.#binding;
-    if (r.servable && b.versionId !== undefined && b.versionId === r.current?.versionId) {
-      const m = this.#metrics;
-      m.hits++;
-      if (r.status === 'stale') m.staleServes++;
-      else if (r.status === 'fallback') m.fallbackServes++;
-      return b.value as T;
+    if (b.versionId !== undefined && b.versionId === s.current?.versionId) {
+      const status = s.status;
+      if (status === 'fresh') {
+        this.#metrics.hits++;
+        return b.value as T;
+      }
+      if (status === 'stale' || status === 'fallback') {
+        const m = this.#metrics;
+        m.hits++;
+        if (status === 'stale') m.staleServes++;
+        else m.fallbackServes++;
+        return b.value as T;
+      }
     }
     this.#metrics.misses++;
-    if (r.status === 'failed' && r.lastError) throw r.lastError;
+    if (s.status === 'failed' && s.lastError) throw s.lastError;
     if (b.error) throw b.error;
     throw new SecretNotLoadedError(
-      r.evicted
+      this.#record.evicted
         ? `Secret "${this.secretId}" was evicted from the store; register or load it again`
         : `Secret "${this.secretId}" has not been loaded yet; await store.start() or store.load() before reading it`,
       { secretId: this.secretId, code: 'NotLoaded', hint: 'that store.start() or store.load() completed' },
@@ -46,11 +54,11 @@ export class StoreSecretEntry<T> implements SecretEntry<T> {
   }
 
   current(): SecretValue | undefined {
-    return this.#record.current;
+    return this.#record.state.current;
   }
 
   state(): SecretState {
-    return this.#record.state(Date.now());
+    return this.#record.view(Date.now());
   }
 
   subscribe(listener: (event: RotationEvent<T>) => void): () => void {
@@ -59,11 +67,11 @@ export class StoreSecretEntry<T> implements SecretEntry<T> {
   }
 
   toJSON(): Record<string, unknown> {
-    return { secretId: this.secretId, ref: this.ref, required: this.required, state: this.#record.status, versionId: this.#record.current?.versionId };
+    return { secretId: this.secretId, ref: this.ref, required: this.required, state: this.#record.state.status, versionId: this.#record.state.current?.versionId };
   }
 
   toString(): string {
-    return `SecretEntry(${this.secretId}: ${this.#record.status})`;
+    return `SecretEntry(${this.secretId}: ${this.#record.state.status})`;
   }
 
   [INSPECT](): string {

@@ -53,6 +53,13 @@ async function advance(ms: number): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
+/** The planned refresh lies in the jitter range, at or before its middle (a refresh window boundary). */
+function expectRefreshWithin(state: { nextRefreshAt?: Date; fetchedAt?: Date }, min: number, max: number): void {
+  const delay = state.nextRefreshAt!.getTime() - state.fetchedAt!.getTime();
+  expect(delay).toBeGreaterThanOrEqual(min);
+  expect(delay).toBeLessThanOrEqual(max);
+}
+
 describe('SecretStore', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
@@ -83,11 +90,11 @@ describe('SecretStore', () => {
     const e = store.register({ ref: 's', ttlMs: HOUR });
     await store.start();
     const first = e.current()!.versionId;
-    expect(e.state().nextRefreshAt!.getTime() - e.state().fetchedAt!.getTime()).toBe(0.75 * HOUR);
+    expectRefreshWithin(e.state(), 0.5 * HOUR, 0.75 * HOUR);
     const events: RotationEvent<SecretValue>[] = [];
     e.subscribe((ev) => events.push(ev));
     const newId = memory.put('s', 'v2');
-    await advance(0.75 * HOUR - 10);
+    await advance(e.state().nextRefreshAt!.getTime() - Date.now() - 10);
     expect(source.calls).toHaveLength(1);
     expect(e.get().text()).toBe('v1');
     await advance(20);
@@ -107,7 +114,7 @@ describe('SecretStore', () => {
     expect(e.state().nextRefreshAt).toBeUndefined();
     await store.start();
     expect(source.calls).toHaveLength(1);
-    expect(e.state().nextRefreshAt!.getTime() - e.state().fetchedAt!.getTime()).toBe(0.75 * HOUR);
+    expectRefreshWithin(e.state(), 0.5 * HOUR, 0.75 * HOUR);
     const events: RotationEvent<SecretValue>[] = [];
     e.subscribe((ev) => events.push(ev));
     const newId = memory.put('s', 'v2');
@@ -273,7 +280,7 @@ describe('SecretStore', () => {
     const e = store.register({ ref: 's' });
     await store.start();
     memory.fail('s', awsError('ThrottlingException'));
-    await advance(7500);
+    await advance(e.state().nextRefreshAt!.getTime() - Date.now());
     expect(e.state()).toMatchObject({ state: 'stale', lastErrorCode: 'ThrottlingException' });
     const st = e.state();
     expect(st.staleUntil!.getTime() - st.staleSince!.getTime()).toBe(60_000);

@@ -103,6 +103,27 @@ export interface SecretStoreOptions {
    * @default 1000
    */
   minRefreshIntervalMs?: number;
+  /**
+   * Secrets due for a refresh are fetched together at the boundaries of windows of this length
+   * (aligned to a random phase per process, so a fleet does not refresh in step). The effective
+   * window is never longer than a quarter of the shortest TTL, so every refresh still happens within
+   * the jitter range.
+   * @default 60_000
+   */
+  refreshWindowMs?: number;
+  /**
+   * Rotation-aware timing: after a new version is taken, the store asks the source when the
+   * secret's next rotation is scheduled (DescribeSecret's NextRotationDate on AWS) and refreshes
+   * once `rotationRefreshDelayMs` after it, if that is before the next regular refresh. Without
+   * the permission (secretsmanager:DescribeSecret), the store stops asking and nothing else changes.
+   * @default true
+   */
+  rotationAware?: boolean;
+  /**
+   * How long after a scheduled rotation the rotation-aware refresh runs.
+   * @default 120_000
+   */
+  rotationRefreshDelayMs?: number;
   /** Logger (Nest's LoggerService fits). Messages carry secret ids and codes, never values. */
   logger?: KeyturnLogger;
   /** Receives an audit event for every load, refresh, rotation, rejection and error. */
