@@ -19,6 +19,7 @@ describe('entry points', () => {
       'SECRETS_DEFAULTS',
       'SECRETS_MODULE_OPTIONS',
       'SECRET_STORE',
+      'SECRET_STORE_DEFAULTS',
       'SecretNameVariableMissingError',
       'SecretValueTransformer',
       'SecretsCoreModule',

@@ -7,6 +7,7 @@ export { SecretsService } from './lib/secrets.service.js';
 export { SECRET_STORE } from './lib/secrets.constants.js';
 export { SECRETS_MODULE_OPTIONS } from './lib/secrets.module-definition.js';
 export { SECRETS_DEFAULTS } from './lib/secrets.defaults.js';
+export { SECRET_STORE_DEFAULTS } from '@keyturn/core';
 export { defineSecret, getSecretToken } from './lib/define-secret.js';
 export { InjectSecret } from './lib/secrets.decorators.js';
 export { SecretValueTransformer } from './lib/secret-value.transformer.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { SecretStore } from '@keyturn/core';
+import { SecretNotFoundError, SecretScheduledForDeletionError, type SecretStore } from '@keyturn/core';
 import type { SecretHandle } from './interfaces/secret-handle.interface.js';
 import { SECRET_STORE } from './secrets.constants.js';
 import { RESOLVED_SECRETS_OPTIONS } from './secrets.internal-constants.js';
@@ -15,7 +15,6 @@ import { TenantsNotConfiguredError } from './errors/tenants-not-configured.error
 const TENANT_ID = /^[A-Za-z0-9_+=.@-]{1,128}$/;
 /** Errors that mean the tenant's secret is gone: its entry is dropped rather than served stale. */
 const GONE_CODES = new Set(['ResourceNotFoundException', 'SecretNotFound', 'ScheduledForDeletion', 'SecretScheduledForDeletion']);
-const GONE_NAMES = new Set(['SecretNotFoundError', 'SecretScheduledForDeletionError']);
 
 /**
  * Per-tenant secrets named by a template: loaded on first use (one load however many callers),
@@ -101,7 +100,7 @@ export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
     if (this.cache === undefined) return;
     const e = event as { secretId?: string; error?: { name?: string; code?: string }; code?: string; errorCode?: string };
     const code = e.error?.code ?? e.errorCode ?? e.code;
-    const gone = (code !== undefined && GONE_CODES.has(code)) || (e.error?.name !== undefined && GONE_NAMES.has(e.error.name));
+    const gone = (code !== undefined && GONE_CODES.has(code)) || e.error instanceof SecretNotFoundError || e.error instanceof SecretScheduledForDeletionError;
     if (!gone || e.secretId === undefined) return;
     for (const tenantId of this.cache.keys()) {
       if (this.secretId(tenantId) === e.secretId) this.cache.delete(tenantId);

@@ -1,4 +1,4 @@
-import type { SecretStore, SecretValue } from '@keyturn/core';
+import { SecretNotFoundError, SecretNotLoadedError, type SecretStore, type SecretValue } from '@keyturn/core';
 import type { ConnectionEvent, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** The parts of a `SecretHandle` (from `@InjectSecret` / `SecretsService.handle`) the adapter uses. */
@@ -30,7 +30,7 @@ export function credentialsFromSecretHandle<T>(handle: SecretHandleLike<T>): Cre
     refresh: async () => (await handle.refresh({ force: true })).changed,
     pending: async () => {
       const value = await handle.fetchVersion('AWSPENDING').catch((error: unknown) => {
-        if ((error as { code?: unknown; name?: unknown }).code === 'ResourceNotFoundException' || (error as Error).name === 'SecretNotFoundError') return undefined;
+        if ((error as { code?: unknown; name?: unknown }).code === 'ResourceNotFoundException' || error instanceof SecretNotFoundError) return undefined;
         throw error;
       });
       if (value === undefined) return undefined;
@@ -74,7 +74,7 @@ export async function credentialsFromSecretStore(store: SecretStore, secretId: s
       try {
         return toVersion(await store.fetchVersion(id, { versionStage: 'AWSPENDING' }), 'AWSPENDING');
       } catch (error) {
-        if ((error as Error).name === 'SecretNotFoundError') return undefined;
+        if (error instanceof SecretNotFoundError) return undefined;
         throw error;
       }
     },
@@ -101,7 +101,7 @@ export async function loadCredentialsSource<T>(input: SecretInput<T>): Promise<C
   try {
     source.current();
   } catch (error) {
-    if ((error as Error).name !== 'SecretNotLoadedError') throw error;
+    if (!(error instanceof SecretNotLoadedError)) throw error;
     await source.refresh();
     source.current();
   }

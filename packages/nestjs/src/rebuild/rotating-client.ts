@@ -1,4 +1,4 @@
-import { KeyturnError } from '@keyturn/core';
+import { KeyturnError, SecretNotLoadedError } from '@keyturn/core';
 import { credentialsFromSecretHandle, type SecretHandleLike } from './credentials-adapters.js';
 import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
@@ -208,7 +208,7 @@ export class RotatingClient<C, T = unknown> {
       return this.source.current();
     } catch (error) {
       const refresh = (this.source as Partial<CredentialsSource<T>>).refresh;
-      if ((error as Error).name !== 'SecretNotLoadedError' || typeof refresh !== 'function') throw error;
+      if (!(error instanceof SecretNotLoadedError) || typeof refresh !== 'function') throw error;
       await refresh.call(this.source);
       return this.source.current();
     }
