@@ -142,10 +142,11 @@ describe('SecretsModule over Secrets Manager (emulatorServer)', () => {
       error: (m: unknown) => lines.push(String(m)),
     };
     const defs = [defineSecret(bad, { schema: DbCredentials }), defineSecret(missing, { key: 'token' })];
+    // The start-up batch runs while the graph is built (the forFeature handles await it); init reports its failure.
+    const destroy = jest.spyOn(AwsSecretsManagerSource.prototype, 'destroy');
     const ref = await Test.createTestingModule({
       imports: [SecretsModule.forRoot(awsOptions({ logger: capture })), SecretsModule.forFeature(...defs)],
     }).compile();
-    const destroy = jest.spyOn(AwsSecretsManagerSource.prototype, 'destroy');
     const err = (await ref.init().catch((e: unknown) => e)) as SecretsStartupError;
     // Nothing keeps running after a failed start: the client the module created is destroyed.
     const destroyed = destroy.mock.calls.length;

@@ -1,6 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { AUTH_RETRY_DEFAULTS } from '../rebuild/auth-retry.options.js';
-import { loadCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
+import { toCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
 import { CredentialsRejectedError } from '../rebuild/errors/credentials-rejected.error.js';
 import { RotatingCredentials, type SelectedCredentials } from '../rebuild/rotating-credentials.js';
 import { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
@@ -46,7 +46,7 @@ export interface RotatingRedis {
  * const { client } = await createRotatingRedis(await secrets.handle(RedisSecret), { redis: { host: 'cache' } });
  */
 export async function createRotatingRedis(secret: SecretInput, options: RedisRotationOptions = {}): Promise<RotatingRedis> {
-  const source = await loadCredentialsSource(secret);
+  const source = toCredentialsSource(secret);
   const { logger } = options;
   const retry = { ...AUTH_RETRY_DEFAULTS, ...options.retry };
   const credentials = new RotatingCredentials<RedisCredentials>(source, {

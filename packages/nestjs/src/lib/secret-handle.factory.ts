@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SecretStore, SecretValue } from '@keyturn/core';
+import type { SecretDefinitionInput, SecretEntry, SecretStore, SecretValue } from '@keyturn/core';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle } from './interfaces/secret-handle.interface.js';
 import { SECRET_STORE } from './secrets.constants.js';
@@ -9,19 +9,14 @@ import { renderSecretName } from './secret-name.template.js';
 import { SecretValueTransformer } from './secret-value.transformer.js';
 import { StoreSecretHandle } from './secret-handle.js';
 import { SecretsLifecycle } from './secrets.lifecycle.js';
-import { earlyLoadFailure } from './early-load-failure.js';
 
-/** A definition's shared handle and whether it was loaded (not only registered) when created. */
-interface HandleSlot {
-  readonly handle: Promise<SecretHandle<unknown>>;
-  readonly loaded: boolean;
-}
+const SERVABLE = new Set(['fresh', 'stale', 'fallback']);
 
 /** Registers definitions with the store and wraps their entries in handles. */
 @Injectable()
 export class SecretHandleFactory {
   /** One handle (one store binding) per definition, however many modules or calls ask for it. */
-  private readonly handles = new Map<SecretDefinition<unknown>, HandleSlot>();
+  private readonly handles = new Map<SecretDefinition<unknown>, Promise<SecretHandle<unknown>>>();
 
   constructor(
     @Inject(SECRET_STORE) private readonly store: SecretStore,
@@ -38,45 +33,57 @@ export class SecretHandleFactory {
   }
 
   /**
-   * Before start-up, registers (loaded by the batched start) unless `load` is set; with `load`
-   * (a provider factory reading a secret before start-up) and after start-up (lazy modules,
-   * imperative lookups), loads on demand, single-flight in the store.
+   * The definition's shared handle, once loaded: until start-up it joins the start-up batch, after
+   * it loads on demand (single-flight in the store). A `forFeature` handle resolves whatever the
+   * start-up outcome (the init hook reports a failed start-up); with `load` (a read) a secret
+   * without a value rejects: with the start-up error when start-up failed on it, else the store's.
    */
   create<T>(definition: SecretDefinition<T>, opts: { load?: boolean } = {}): Promise<SecretHandle<T>> {
-    const load = opts.load === true || this.lifecycle.started;
-    const existing = this.handles.get(definition);
-    // A handle registered before start-up was loaded by the start; only an early on-demand read
-    // of a definition so far only registered needs a load of its own.
-    if (existing && (existing.loaded || !load || this.lifecycle.started)) return existing.handle as Promise<SecretHandle<T>>;
-    const slot: HandleSlot = { handle: this.build(definition, load), loaded: load };
-    this.handles.set(definition, slot);
-    // A failed on-demand load is not cached: the next call tries again.
-    slot.handle.catch(() => {
-      if (this.handles.get(definition) !== slot) return;
-      if (existing) this.handles.set(definition, existing);
-      else this.handles.delete(definition);
-    });
-    return slot.handle as Promise<SecretHandle<T>>;
+    let slot = this.handles.get(definition);
+    if (!slot) {
+      const built = this.build(definition);
+      slot = built;
+      this.handles.set(definition, built);
+      // A failed on-demand load is not cached: the next call tries again.
+      built.catch(() => {
+        if (this.handles.get(definition) === built) this.handles.delete(definition);
+      });
+    }
+    return (opts.load ? slot.then((h) => this.withValue(h)) : slot) as Promise<SecretHandle<T>>;
   }
 
-  /** A new handle, not shared (tenant secrets, whose lifetime the tenant LRU decides). */
-  open<T>(definition: SecretDefinition<T>, opts: { load?: boolean } = {}): Promise<SecretHandle<T>> {
-    return this.build(definition, opts.load === true || this.lifecycle.started);
-  }
-
-  private async build<T>(definition: SecretDefinition<T>, load: boolean): Promise<SecretHandle<T>> {
+  /** A new handle, not shared, loaded on demand (tenant secrets, whose lifetime the tenant LRU decides). */
+  async open<T>(definition: SecretDefinition<T>): Promise<SecretHandle<T>> {
     const def = this.resolve(definition);
-    const input = {
+    return this.wrap(await this.store.load<T>(this.input(def)), def);
+  }
+
+  private async build<T>(definition: SecretDefinition<T>): Promise<SecretHandle<T>> {
+    const def = this.resolve(definition);
+    if (!this.lifecycle.collecting) return this.wrap(await this.store.load<T>(this.input(def)), def);
+    const entry = this.store.register<T>(this.input(def));
+    await this.lifecycle.settled();
+    return this.wrap(entry, def);
+  }
+
+  private withValue<T>(handle: SecretHandle<T>): SecretHandle<T> {
+    if (SERVABLE.has(handle.state().state)) return handle;
+    const failure = this.lifecycle.failure as { failures?: readonly { secretId: string }[] } | undefined;
+    if (failure?.failures?.some((f) => f.secretId === handle.secretId)) throw failure;
+    handle.get(); // throws the store's error naming the secret
+    return handle;
+  }
+
+  private input<T>(def: SecretDefinition<T>): SecretDefinitionInput<T> {
+    return {
       ref: def.ref,
       required: def.required,
       ...(def.ttlMs !== undefined ? { ttlMs: def.ttlMs } : {}),
       transform: (value: SecretValue) => this.transformer.transform(def, value),
     };
-    const beforeStartUp = () => !this.lifecycle.started;
-    if (!load) return new StoreSecretHandle<T>(this.store.register<T>(input), def, this.store, this.transformer, beforeStartUp);
-    const entry = await this.store.load<T>(input).catch(async (error: unknown) => {
-      throw beforeStartUp() ? await earlyLoadFailure(this.store, def.secretId, error) : error;
-    });
-    return new StoreSecretHandle<T>(entry, def, this.store, this.transformer, beforeStartUp);
+  }
+
+  private wrap<T>(entry: SecretEntry<T>, def: SecretDefinition<T>): SecretHandle<T> {
+    return new StoreSecretHandle<T>(entry, def, this.store, this.transformer);
   }
 }

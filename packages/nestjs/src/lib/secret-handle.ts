@@ -1,6 +1,5 @@
 import { Observable } from 'rxjs';
 import { wrapHookFailure, type RotationEvent, type SecretEntry, type SecretState, type SecretStore } from '@keyturn/core';
-import { earlyLoadFailure } from './early-load-failure.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle, SecretVersionStage } from './interfaces/secret-handle.interface.js';
 import type { SecretValueTransformer } from './secret-value.transformer.js';
@@ -17,8 +16,6 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
     private readonly def: SecretDefinition<T>,
     private readonly store: SecretStore,
     private readonly transformer: SecretValueTransformer,
-    /** Whether the module's batched start-up has yet to run (a failed first load then reports every missing secret). */
-    private readonly beforeStartUp: () => boolean = () => false,
   ) {
     this.changes$ = new Observable<RotationEvent<T>>((subscriber) => entry.subscribe((event) => subscriber.next(event)));
   }
@@ -36,14 +33,8 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
   }
 
   async refresh(opts?: { force?: boolean }): Promise<{ changed: boolean }> {
-    const firstLoad = this.entry.current() === undefined;
-    try {
-      const { changed } = await this.store.refresh(this.entry.secretId, opts);
-      return { changed };
-    } catch (error) {
-      if (!firstLoad || !this.beforeStartUp()) throw error;
-      throw await earlyLoadFailure(this.store, this.entry.secretId, error);
-    }
+    const { changed } = await this.store.refresh(this.entry.secretId, opts);
+    return { changed };
   }
 
   async fetchVersion(stage: SecretVersionStage): Promise<T> {

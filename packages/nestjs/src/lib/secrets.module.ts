@@ -52,7 +52,9 @@ export class SecretsModule {
 
   /**
    * Registers typed secrets: each definition becomes an injectable `SecretHandle`
-   * (`@InjectSecret(def)`). Secrets registered by several modules share one cache entry.
+   * (`@InjectSecret(def)`), an async provider that resolves once the start-up batch has loaded it,
+   * so a provider that injects it can read it in its factory or constructor. Secrets registered by
+   * several modules share one cache entry.
    */
   static forFeature(...definitions: SecretDefinition<unknown>[]): DynamicModule {
     const providers: FactoryProvider[] = definitions.map((def) => ({

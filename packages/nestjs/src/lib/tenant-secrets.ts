@@ -63,7 +63,7 @@ export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
       ...(tenants.ttlMs !== undefined ? { ttlMs: tenants.ttlMs } : {}),
       required: false,
     });
-    const loading = this.handles.open(def, { load: true }).then((handle) => {
+    const loading = this.handles.open(def).then((handle) => {
       const state = handle.state();
       if (state.state === 'failed' || state.state === 'pending') {
         // An optional entry that could not load: report it like a missing required secret would be.

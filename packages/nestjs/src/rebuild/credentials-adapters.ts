@@ -1,4 +1,4 @@
-import { SecretNotFoundError, SecretNotLoadedError, type SecretStore, type SecretValue } from '@keyturn/core';
+import { SecretNotFoundError, type SecretStore, type SecretValue } from '@keyturn/core';
 import type { ConnectionEvent, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** The parts of a `SecretHandle` (from `@InjectSecret` / `SecretsService.handle`) the adapter uses. */
@@ -90,20 +90,4 @@ export type SecretInput<T = unknown> = CredentialsSource<T> | SecretHandleLike<T
 /** Returns `input` as a {@link CredentialsSource}, adapting a `SecretHandle`. */
 export function toCredentialsSource<T>(input: SecretInput<T>): CredentialsSource<T> {
   return 'changes$' in input && typeof input.fetchVersion === 'function' ? credentialsFromSecretHandle(input) : (input as CredentialsSource<T>);
-}
-
-/**
- * {@link toCredentialsSource}, then makes sure a value is there: a `SecretHandle` asked for before
- * the `SecretsModule` start-up (a provider factory runs before `onModuleInit`) is loaded now.
- */
-export async function loadCredentialsSource<T>(input: SecretInput<T>): Promise<CredentialsSource<T>> {
-  const source = toCredentialsSource(input);
-  try {
-    source.current();
-  } catch (error) {
-    if (!(error instanceof SecretNotLoadedError)) throw error;
-    await source.refresh();
-    source.current();
-  }
-  return source;
 }

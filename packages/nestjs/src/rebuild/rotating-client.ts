@@ -1,4 +1,4 @@
-import { KeyturnError, SecretNotLoadedError } from '@keyturn/core';
+import { KeyturnError } from '@keyturn/core';
 import { credentialsFromSecretHandle, type SecretHandleLike } from './credentials-adapters.js';
 import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
@@ -194,24 +194,12 @@ export class RotatingClient<C, T = unknown> {
   }
 
   private async start(): Promise<void> {
-    const version = await this.firstVersion();
+    const version = this.source.current();
     const client = await this.options.create(version.value, version);
     this.active = { client, versionId: version.versionId, leases: 0, retired: false };
     this.unsubscribe = this.source.onChange(() => {
       void this.rebuild();
     });
-  }
-
-  /** The current version; a handle asked for before the SecretsModule start-up is loaded first. */
-  private async firstVersion(): Promise<CredentialsVersion<T>> {
-    try {
-      return this.source.current();
-    } catch (error) {
-      const refresh = (this.source as Partial<CredentialsSource<T>>).refresh;
-      if (!(error instanceof SecretNotLoadedError) || typeof refresh !== 'function') throw error;
-      await refresh.call(this.source);
-      return this.source.current();
-    }
   }
 
   private async swapToCurrent(): Promise<void> {

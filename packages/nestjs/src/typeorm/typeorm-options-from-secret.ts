@@ -1,4 +1,4 @@
-import { loadCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
+import { toCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
 import { RotatingCredentials } from '../rebuild/rotating-credentials.js';
 import { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
 import { createRotatingPgDriver, type PgModule } from './rotating-pg-driver.js';
@@ -33,7 +33,7 @@ export async function typeOrmOptionsFromSecret(
   overrides: TypeOrmSecretOverrides = {},
   options: TypeOrmRotationOptions = {},
 ): Promise<RotatingTypeOrmOptions> {
-  const credentials = new RotatingCredentials<PostgresCredentials>(await loadCredentialsSource(secret), {
+  const credentials = new RotatingCredentials<PostgresCredentials>(toCredentialsSource(secret), {
     parse: parsePostgresSecret,
     describeUser: (c) => c.username,
     service: 'PostgreSQL',
