@@ -3,7 +3,7 @@ import { Inject, Injectable, Module, type LoggerService, type OnModuleInit, type
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, MinLength } from 'class-validator';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { MemorySource, SecretsStartupError, type SecretStore } from '@keyturn/core';
+import { MemorySource, SecretStore, SecretsStartupError } from '@keyturn/core';
 import {
   InjectSecret,
   InvalidSecretsOptionsError,
@@ -262,5 +262,34 @@ describe('SecretsModule.forRoot({ isGlobal: false })', () => {
     }).compile();
     await moduleRef.init();
     expect(moduleRef.get(NeedsService, { strict: false }).secrets).toBe(moduleRef.get(RootUser, { strict: false }).secrets);
+  });
+});
+
+describe('SecretsModule tenants', () => {
+  const tenantSecrets = () => new MemorySource({ secrets: { 'tenants/a': { clientId: 'a' }, 'tenants/b': { clientId: 'b' }, 'tenants/c': { clientId: 'c' } } });
+  const tenantModule = (options: SecretsModuleOptions) => Test.createTestingModule({ imports: [SecretsModule.forRoot({ logger: false, ...options })] }).compile();
+
+  it('keeps tenants in a bounded LRU whose evictions leave the store', async () => {
+    const moduleRef = await tenantModule({ sources: [tenantSecrets()], tenants: { template: 'tenants/{tenant}', maxEntries: 2 } });
+    await moduleRef.init();
+    const secrets = moduleRef.get(SecretsService);
+    expect(JSON.parse(await secrets.forTenant<string>('a'))).toEqual({ clientId: 'a' });
+    await secrets.forTenant('b');
+    await secrets.forTenant('c');
+    expect(secrets.loadedTenants()).toEqual(['c', 'b']);
+    expect(secrets.states().map((s) => s.secretId).sort()).toEqual(['tenants/b', 'tenants/c']);
+    await moduleRef.close();
+  });
+
+  it('on shutdown, the tenant entries leave a store passed in, which stays the application\'s', async () => {
+    const store = new SecretStore({ sources: tenantSecrets(), metrics: { openTelemetry: false } });
+    const moduleRef = await tenantModule({ store, tenants: { template: 'tenants/{tenant}' } });
+    await moduleRef.init();
+    const secrets = moduleRef.get(SecretsService);
+    await Promise.all([secrets.forTenant('a'), secrets.forTenant('b')]);
+    expect(store.states().map((s) => s.secretId).sort()).toEqual(['tenants/a', 'tenants/b']);
+    await moduleRef.close();
+    expect(store.states()).toEqual([]);
+    await store.stop();
   });
 });

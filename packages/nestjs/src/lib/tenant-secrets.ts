@@ -3,7 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { SecretNotFoundError, SecretScheduledForDeletionError, type SecretStore } from '@keyturn/core';
 import type { SecretHandle } from './interfaces/secret-handle.interface.js';
 import { SECRET_STORE } from './secrets.constants.js';
-import { RESOLVED_SECRETS_OPTIONS } from './secrets.internal-constants.js';
+import { RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES } from './secrets.internal-constants.js';
+import type { SecretStoreResources } from './secret-store.factory.js';
 import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
 import { SECRETS_DEFAULTS } from './secrets.defaults.js';
 import { renderSecretName } from './secret-name.template.js';
@@ -16,20 +17,30 @@ const TENANT_ID = /^[A-Za-z0-9_+=.@-]{1,128}$/;
 /** Errors that mean the tenant's secret is gone: its entry is dropped rather than served stale. */
 const GONE_CODES = new Set(['ResourceNotFoundException', 'SecretNotFound', 'ScheduledForDeletion', 'SecretScheduledForDeletion']);
 
+/** A loaded (or loading) tenant, cached under its secret id. */
+interface TenantSlot {
+  readonly tenantId: string;
+  readonly handle: Promise<SecretHandle<unknown>>;
+}
+
 /**
  * Per-tenant secrets named by a template: loaded on first use (one load however many callers),
  * kept in a bounded LRU (the least recently used tenant is evicted from the store too), and
- * dropped when the secret is deleted.
+ * dropped when the secret is deleted. The LRU is keyed by secret id, so eviction and a store error
+ * touch only the tenant concerned.
  */
 @Injectable()
 export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
-  private cache: LRUCache<string, Promise<SecretHandle<unknown>>> | undefined;
+  private cache: LRUCache<string, TenantSlot> | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** Set on shutdown when the store goes away with the module: its entries need no eviction one by one. */
+  private dropping = false;
 
   constructor(
     @Inject(SECRET_STORE) private readonly store: SecretStore,
     @Inject(RESOLVED_SECRETS_OPTIONS) private readonly options: ResolvedSecretsOptions,
     private readonly handles: SecretHandleFactory,
+    @Inject(SECRET_STORE_RESOURCES) private readonly resources: SecretStoreResources,
   ) {}
 
   onModuleInit(): void {
@@ -40,7 +51,11 @@ export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    // A store the module built is stopped and dropped with it; a store passed in stays the
+    // application's, so the tenant entries this module added leave it.
+    this.dropping = this.resources.ownsStore;
     this.cache?.clear();
+    this.cache = undefined;
   }
 
   /** The secret name of a tenant. */
@@ -55,8 +70,8 @@ export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
   handle<T>(tenantId: string): Promise<SecretHandle<T>> {
     const secretId = this.secretId(tenantId);
     const cache = this.lru();
-    const cached = cache.get(tenantId);
-    if (cached) return cached as Promise<SecretHandle<T>>;
+    const cached = cache.get(secretId);
+    if (cached) return cached.handle as Promise<SecretHandle<T>>;
     const tenants = this.options.tenants!;
     const def = defineSecret(secretId, {
       ...(tenants.schema !== undefined ? { schema: tenants.schema } : {}),
@@ -71,27 +86,30 @@ export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
       }
       return handle;
     });
-    cache.set(tenantId, loading as Promise<SecretHandle<unknown>>);
+    const slot: TenantSlot = { tenantId, handle: loading as Promise<SecretHandle<unknown>> };
+    cache.set(secretId, slot);
     loading.catch(() => {
-      if (cache.get(tenantId) === loading) cache.delete(tenantId);
+      if (cache.peek(secretId) === slot) cache.delete(secretId);
     });
     return loading as Promise<SecretHandle<T>>;
   }
 
   /** Tenants currently loaded, most recently used first. */
   loadedTenants(): string[] {
-    return [...(this.cache?.keys() ?? [])];
+    return Array.from(this.cache?.values() ?? [], (slot) => slot.tenantId);
   }
 
   /** Forgets a tenant (its refresh loop stops). */
   evict(tenantId: string): void {
-    this.cache?.delete(tenantId);
+    this.cache?.delete(this.secretId(tenantId));
   }
 
-  private lru(): LRUCache<string, Promise<SecretHandle<unknown>>> {
-    this.cache ??= new LRUCache<string, Promise<SecretHandle<unknown>>>({
+  private lru(): LRUCache<string, TenantSlot> {
+    this.cache ??= new LRUCache<string, TenantSlot>({
       max: this.options.tenants?.maxEntries ?? SECRETS_DEFAULTS.tenantMaxEntries,
-      dispose: (_value, tenantId) => this.store.evict(this.secretId(tenantId)),
+      dispose: (_slot, secretId) => {
+        if (!this.dropping) this.store.evict(secretId);
+      },
     });
     return this.cache;
   }
@@ -102,8 +120,6 @@ export class TenantSecrets implements OnModuleInit, OnApplicationShutdown {
     const code = e.error?.code ?? e.errorCode ?? e.code;
     const gone = (code !== undefined && GONE_CODES.has(code)) || e.error instanceof SecretNotFoundError || e.error instanceof SecretScheduledForDeletionError;
     if (!gone || e.secretId === undefined) return;
-    for (const tenantId of this.cache.keys()) {
-      if (this.secretId(tenantId) === e.secretId) this.cache.delete(tenantId);
-    }
+    this.cache.delete(e.secretId);
   }
 }
