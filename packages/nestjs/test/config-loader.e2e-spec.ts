@@ -5,9 +5,10 @@ import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, MinLength } from 'class-validator';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsSecretsManagerSource, SecretsStartupError } from '@keyturn/core';
+import { AwsSecretsManagerSource, SecretStore, SecretsStartupError } from '@keyturn/core';
 import { startTestEmulator, testClientConfig, waitFor, type TestEmulator } from '@keyturn/testing';
-import { defineSecret } from '@keyturn/nestjs';
+import { SecretsModule, defineSecret } from '@keyturn/nestjs';
+import { SecretsHealthIndicator, SecretsHealthModule } from '@keyturn/nestjs/terminus';
 import { secretsConfigLoader } from '@keyturn/nestjs/config';
 
 class DbCredentials {
@@ -99,6 +100,46 @@ describe('secretsConfigLoader (@nestjs/config) over emulatorServer', () => {
       .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(SecretsStartupError);
     expect(err.message).toMatch(/cfg\/absent: SecretNotFoundError \(ResourceNotFoundException\); check [^\n]*secretsmanager:GetSecretValue/);
+  });
+
+  it('a loader with its own store is reported by the SecretsModule health indicator next to the module\'s secrets', async () => {
+    const cfg = testClientConfig(emulatorServer.endpoint);
+    const aws = { endpoint: cfg.endpoint, region: cfg.region, credentials: cfg.credentials, logger: false as const };
+    await admin.send(new CreateSecretCommand({ Name: 'cfg/module-only', SecretString: JSON.stringify({ token: 'module-token-1' }) }));
+    const loader = secretsConfigLoader({ namespace: 'db', ...aws, secrets: { password: defineSecret('cfg/db', { key: 'password' }) } });
+    const ref = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [loader] }),
+        SecretsModule.forRoot(aws),
+        SecretsModule.forFeature(defineSecret('cfg/module-only', { key: 'token' })),
+        SecretsHealthModule.forRoot(),
+      ],
+    }).compile();
+    await ref.init();
+    try {
+      const health = ref.get(SecretsHealthIndicator).check('secrets').secrets;
+      expect(health).toMatchObject({ status: 'up', secrets: { 'cfg/db': { state: 'fresh', source: 'aws' }, 'cfg/module-only': { state: 'fresh' } } });
+    } finally {
+      await ref.close();
+    }
+  });
+
+  it('shares the module\'s store when the same store is given to both: one cache entry, one health view', async () => {
+    const cfg = testClientConfig(emulatorServer.endpoint);
+    const store = new SecretStore({ sources: new AwsSecretsManagerSource({ clientConfig: cfg }), metrics: { openTelemetry: false } });
+    const loader = secretsConfigLoader({ namespace: 'db', store, logger: false, secrets: { password: defineSecret('cfg/db', { key: 'password' }) } });
+    const ref = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [loader] }), SecretsModule.forRoot({ store, logger: false }), SecretsHealthModule.forRoot()],
+    }).compile();
+    await ref.init();
+    try {
+      expect(ref.get(ConfigService).get<string>('db.password')).toMatch(/^config-password-/);
+      expect(store.states().map((s) => s.secretId)).toEqual(['cfg/db']);
+      expect(Object.keys(ref.get(SecretsHealthIndicator).check('secrets').secrets.secrets)).toEqual(['cfg/db']);
+    } finally {
+      await ref.close();
+      await store.stop();
+    }
   });
 
   it('rejects a namespace with dots', () => {

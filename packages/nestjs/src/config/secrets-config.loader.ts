@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { registerAs, type ConfigFactoryKeyHost } from '@nestjs/config';
-import { SecretsStartupError, type KeyturnLogger, type SecretEntry, type SecretValue } from '@keyturn/core';
+import { SecretsStartupError, type KeyturnLogger, type SecretEntry, type SecretStore, type SecretValue } from '@keyturn/core';
 import type { SecretDefinition, SecretType } from '../lib/interfaces/secret-definition.interface.js';
 import type { SecretsModuleOptions } from '../lib/interfaces/secrets-module-options.interface.js';
 import { resolveSecretsOptions, type ResolvedSecretsOptions } from '../lib/secrets-options.validator.js';
@@ -9,6 +9,7 @@ import { SecretsModuleStartupError } from '../lib/errors/secrets-module-startup.
 import { SecretValueTransformer } from '../lib/secret-value.transformer.js';
 import { toKeyturnLogger } from '../lib/keyturn-logger.adapter.js';
 import { renderSecretName } from '../lib/secret-name.template.js';
+import { SECRETS_CONFIG_STORE } from '../lib/secrets.internal-constants.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -37,9 +38,16 @@ export type SecretsConfigFactory<D extends Record<string, SecretDefinition<unkno
 /**
  * Exposes secrets through `@nestjs/config`: `configService.get('db.password')` always returns the
  * latest validated version (the namespace object reads the store on each access, so rotations show
- * without a restart; do not enable ConfigModule's `cache` for these keys). The loader starts its own
- * store when ConfigModule loads it (a missing or invalid required secret fails start-up, listing
- * every failure) and stops it on application shutdown. Printing the namespace object shows key names only.
+ * without a restart; do not enable ConfigModule's `cache` for these keys). Printing the namespace
+ * object shows key names only.
+ *
+ * Which store: ConfigModule turns each `load` entry (and `forFeature` / `asProvider()`) into a factory
+ * provider with no injected dependencies (`inject: []`), so a loader cannot be handed the
+ * SecretsModule's store by Nest. Pass `store` to share one: the same `SecretStore` given to
+ * `SecretsModule.forRoot({ store })` and to the loader means one cache, one refresh loop and one
+ * health view. Without `store`, the loader starts its own store when ConfigModule loads it (a missing
+ * or invalid required secret fails start-up, listing every failure) and stops it on application
+ * shutdown; `SecretsHealthIndicator` reports its secrets next to the module's.
  *
  * @example
  * ConfigModule.forRoot({
@@ -63,7 +71,7 @@ export function secretsConfigLoader<D extends Record<string, SecretDefinition<un
       const logger = resolved.logger === false ? SILENT : toKeyturnLogger(resolved.logger ?? new Logger('Keyturn'));
       const resources = createSecretStoreResources(resolved, logger);
       const entries = await registerAll(secrets, resolved, resources);
-      return buildConfigObject<D>(namespace, entries, async () => {
+      return buildConfigObject<D>(namespace, entries, resources.store, async () => {
         current = undefined;
         await releaseSecretStoreResources(resources);
       });
@@ -116,6 +124,7 @@ async function registerAll(
 function buildConfigObject<D extends Record<string, SecretDefinition<unknown>>>(
   namespace: string,
   entries: Map<string, SecretEntry<unknown>>,
+  store: SecretStore,
   release: () => Promise<void>,
 ): SecretsConfig<D> {
   const config: Record<string, unknown> = {};
@@ -128,6 +137,7 @@ function buildConfigObject<D extends Record<string, SecretDefinition<unknown>>>(
   Object.defineProperties(config, {
     toJSON: { value: describe, enumerable: false },
     [INSPECT]: { value: () => `SecretsConfig <${namespace}> ${JSON.stringify(describe())}`, enumerable: false },
+    [SECRETS_CONFIG_STORE]: { value: store, enumerable: false },
     // Nest calls lifecycle hooks on provider values too (once per ConfigModule provider holding this object).
     onApplicationShutdown: { value: () => (released ??= release()), enumerable: false },
   });

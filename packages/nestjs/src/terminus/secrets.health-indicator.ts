@@ -1,8 +1,9 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { SecretState, SecretStore } from '@keyturn/core';
 import type { MigrationView } from '../lib/secret-store.factory.js';
-import { SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
+import { SECRETS_CONFIG_STORE, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
 import { SECRETS_HEALTH_DEFAULTS, SECRETS_HEALTH_OPTIONS, type SecretsHealthOptions } from './secrets-health.options.js';
 
 /** Per-secret detail in the health payload: freshness and provenance, never the value. */
@@ -58,11 +59,14 @@ export interface SecretsMigrationHealth {
  *   (AWSPENDING holds the working credentials), or an optional secret failing;
  * - down: a required secret has no usable value, or its stale bound has passed.
  * In migration mode the payload has a `migration` entry listing open mismatches; they do not change the status.
+ * Secrets of `secretsConfigLoader` namespaces with a store of their own are reported with the module's.
  * Never throws; the payload lists ids, states and error codes, never values.
  */
 @Injectable()
-export class SecretsHealthIndicator {
+export class SecretsHealthIndicator implements OnApplicationBootstrap {
   private readonly options: Required<SecretsHealthOptions>;
+  /** Stores of `secretsConfigLoader` namespaces other than the module's, found once the application is built. */
+  private loaderStores?: SecretStore[];
 
   constructor(
     private readonly health: HealthIndicatorService,
@@ -70,8 +74,13 @@ export class SecretsHealthIndicator {
     @Inject(SECRETS_PRIVATE_STORE) private readonly store: SecretStore,
     @Optional() @Inject(SECRETS_HEALTH_OPTIONS) options?: SecretsHealthOptions,
     @Optional() @Inject(SECRETS_PRIVATE_MIGRATION) private readonly migration?: readonly MigrationView[],
+    @Optional() private readonly modules?: ModulesContainer,
   ) {
     this.options = { ...SECRETS_HEALTH_DEFAULTS, ...options };
+  }
+
+  onApplicationBootstrap(): void {
+    this.loaderStores = this.findLoaderStores();
   }
 
   /** Same as {@link check}; the name Terminus examples use. */
@@ -89,7 +98,8 @@ export class SecretsHealthIndicator {
     const session = this.health.check(key);
     let states: SecretState[];
     try {
-      states = this.store.states();
+      this.loaderStores ??= this.findLoaderStores();
+      states = this.loaderStores.length === 0 ? this.store.states() : [this.store, ...this.loaderStores].flatMap((store) => store.states());
     } catch (err) {
       return session.down({ state: 'down', error: err instanceof Error ? err.name : 'UnknownError' });
     }
@@ -143,6 +153,19 @@ export class SecretsHealthIndicator {
       })),
     );
     return { prefer: views[0].prefer, mismatches };
+  }
+
+  /** Namespace objects of `secretsConfigLoader` carry their store; the providers are scanned once. */
+  private findLoaderStores(): SecretStore[] {
+    const found = new Set<SecretStore>();
+    for (const moduleRef of this.modules?.values() ?? []) {
+      for (const wrapper of moduleRef.providers.values()) {
+        const instance: unknown = wrapper.isDependencyTreeStatic() ? wrapper.instance : undefined;
+        const store = instance !== null && typeof instance === 'object' ? (instance as { [SECRETS_CONFIG_STORE]?: SecretStore })[SECRETS_CONFIG_STORE] : undefined;
+        if (store !== undefined && store !== this.store) found.add(store);
+      }
+    }
+    return [...found];
   }
 }
 
