@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- an example: it imports the package as an application does
 import { KeyturnSecrets } from '@keyturn/cdk';
 
 /** Props of {@link ApiSecretsStack}. */
