@@ -45,6 +45,23 @@ export interface SecretRecord {
   lastRotated?: number;
   nextRotation?: number;
   versions: VersionRecord[];
+  /** The resource-based policy document (JSON text), when one is attached. */
+  resourcePolicy?: string;
+  /**
+   * Region of the primary secret: on a replica, the region it is replicated from (the replica is
+   * read-only); on a primary with replicas, its own region.
+   */
+  primaryRegion?: string;
+  /** On a primary: the regions it is replicated to. */
+  replicas?: ReplicaRecord[];
+}
+
+/** One replica of a primary secret. */
+export interface ReplicaRecord {
+  region: string;
+  kmsKeyId?: string;
+  status: 'InSync' | 'Failed' | 'InProgress';
+  statusMessage?: string;
 }
 
 export const AWSCURRENT = 'AWSCURRENT';
