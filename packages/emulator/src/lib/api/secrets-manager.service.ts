@@ -126,8 +126,8 @@ export class SecretsManagerService {
     const s = this.repo.find(secretId);
     if (!s) throw Errors.notFound();
     if (!allowReplica && this.isReplica(s)) {
-      throw Errors.invalidRequest(
-        `Operation is not permitted on a replica secret. ${s.name} is a replica of the secret in ${s.primaryRegion}; make the change there, or promote this replica with StopReplicationToReplica.`,
+      throw Errors.invalidParameter(
+        `Operation not permitted on a replica secret. Call must be made in primary secret's region (${s.primaryRegion}), or promote this replica with StopReplicationToReplica.`,
       );
     }
     return s;
@@ -648,7 +648,7 @@ export class SecretsManagerService {
     }
     if (this.isReplica(secret)) this.load(id); // refuses with the replica message
     if ((secret.replicas?.length ?? 0) > 0) {
-      throw Errors.invalidRequest(
+      throw Errors.invalidParameter(
         `You can't delete secret ${secret.name} that still has replica regions [${secret.replicas!.map((r) => r.region).join(', ')}]; remove them with RemoveRegionsFromReplication first.`,
       );
     }
