@@ -13,6 +13,7 @@ import { MemoryPersistence, type Persistence } from './persistence/persistence.j
 import { RotationHandlerRegistry } from './rotation/rotation-handler-registry.js';
 import { RotationRunner } from './rotation/rotation-runner.js';
 import { RotationScheduler } from './rotation/rotation-scheduler.js';
+import { rotationWindowMs } from './rotation/rotation-schedule.js';
 import type { RotationHandler, RotationOutcome } from './rotation/rotation.types.js';
 import { normaliseSeed, readSeedFile, seedToCreateRequest } from './seed/seed.js';
 
@@ -134,6 +135,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       repository,
       runner,
       log: log ?? (() => undefined),
+      windowMs: (rules) => rotationWindowMs(rules) / o.rotationTimeScale!,
+      skip: (arn) => (serviceFor(regionOfArn(arn)) ?? service).skipMissedRotationWindow(arn),
       rotate: (arn, token) => void (serviceFor(regionOfArn(arn)) ?? service).rotateSecret(Input.of(token === undefined ? { SecretId: arn } : { SecretId: arn, ClientRequestToken: token })),
     });
     scheduler.start();

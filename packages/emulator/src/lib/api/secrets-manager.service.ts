@@ -706,6 +706,16 @@ export class SecretsManagerService {
     return undefined;
   }
 
+  /** Moves NextRotationDate past a rotation window that closed unseen (the scheduler's hook). */
+  skipMissedRotationWindow(arn: string): void {
+    const secret = this.repo.find(arn);
+    if (!secret?.rotationEnabled || !secret.rotationRules) return;
+    const next = nextRotationDate(secret.rotationRules, this.clock(), this.options.rotationTimeScale);
+    if (next === undefined) return;
+    secret.nextRotation = next;
+    this.repo.save(secret);
+  }
+
   // ---------------------------------------------------------------- resource policies
 
   /** Parses a policy document: MalformedPolicyDocumentException when it is not a JSON policy. */
