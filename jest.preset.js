@@ -28,6 +28,7 @@ module.exports = {
     '^@keyturn/emulator$': src('packages/emulator/src/index.ts'),
     '^@keyturn/rotation$': src('packages/rotation/src/index.ts'),
     '^@keyturn/rotation/lambda/(.*)$': src('packages/rotation/src/lambda/$1.ts'),
+    '^@keyturn/cdk$': src('packages/cdk/src/index.ts'),
     '^@keyturn/nestjs$': src('packages/nestjs/src/index.ts'),
     '^@keyturn/nestjs/(typeorm|ioredis|terminus|config)$': src('packages/nestjs/src/$1/index.ts'),
     '^@keyturn/cli$': src('packages/cli/src/index.ts'),

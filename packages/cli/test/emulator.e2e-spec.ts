@@ -129,9 +129,12 @@ describe('secrets rotate with a rotation function', () => {
     expect((await sm.send(new GetSecretValueCommand({ SecretId: 'app/fragile' }))).SecretString).toContain('fragile-initial');
     const again = await k('secrets', 'rotate', 'app/fragile', '--interval', '50');
     expect(again.code).toBe(5);
-    expect(again.stderr).toMatch(/rotation is still in progress/);
+    expect(again.stderr).toMatch(/Rotation of "app\/fragile" is unfinished: AWSPENDING is on version .*keyturn secrets rotate app\/fragile --resume/);
     const doctor = await k('--json', 'doctor', '--secrets', 'app/fragile', '--expect-rotation');
-    expect(doctor.json().findings.find((f: { check: string }) => f.check === 'rotation')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/AWSPENDING/) });
+    expect(doctor.json().findings.find((f: { check: string }) => f.check === 'rotation')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^unfinished rotation: AWSPENDING holds the working credentials .*keyturn secrets rotate app\/fragile --resume/),
+    });
   });
 
   it('reports a function Secrets Manager cannot invoke as access denied (exit 4)', async () => {

@@ -22,6 +22,22 @@ export { MemorySource, type MemorySourceOptions, type MemorySecretInput } from '
 export { ChainSource, type ChainSourceOptions } from './sources/chain.source.js';
 export type { VariableMapping } from './sources/mapped-values.js';
 
+// migration mode
+export { SideBySideSource, type SideBySideSourceOptions } from './migration/side-by-side.source.js';
+export { SqlTableSource, type SqlTableSourceOptions, type SqlQueryFunction } from './migration/sql-table.source.js';
+export { describeMismatch, describeKeyPath, type SecretMismatch } from './migration/secret-mismatch.js';
+export type { KeyMismatch } from './migration/keyed-digest.js';
+export {
+  parseColumnMapping,
+  compileNameTemplate,
+  rowToSecretObject,
+  canonicalJson,
+  type ColumnMapping,
+  type ColumnBinding,
+  type NameTemplate,
+  type TableRow,
+} from './migration/table-rows.js';
+
 // errors
 export { KeyturnError, type KeyturnErrorOptions } from './errors/keyturn.error.js';
 export { InvalidSecretReferenceError } from './errors/invalid-secret-reference.error.js';
@@ -35,6 +51,7 @@ export { SecretParseError } from './errors/secret-parse.error.js';
 export { SecretKeyMissingError } from './errors/secret-key-missing.error.js';
 export { SecretKindError } from './errors/secret-kind.error.js';
 export { SecretNotLoadedError } from './errors/secret-not-loaded.error.js';
+export { SecretMappingError } from './errors/secret-mapping.error.js';
 export { SecretValidationError, type SecretValidationIssue } from './errors/secret-validation.error.js';
 export { SecretsStartupError, type SecretStartupFailure } from './errors/secrets-startup.error.js';
 export { wrapHookFailure } from './errors/hook-failure.js';

@@ -49,7 +49,16 @@ function rotationFindings(spec: DoctorSecretSpec, d: DescribeSecretCommandOutput
   const out: Finding[] = [];
   const pending = stageHolder(d.VersionIdsToStages, 'AWSPENDING');
   const current = stageHolder(d.VersionIdsToStages, 'AWSCURRENT');
-  if (spec.rotation && d.RotationEnabled !== true) {
+  if (pending && pending !== current) {
+    // Whatever the rotation settings: a failed single-user rotation leaves the only password the
+    // database accepts under AWSPENDING, and a new rotation (or removing the label) would lose it.
+    out.push({
+      check: 'rotation',
+      secretId: spec.id,
+      status: 'fail',
+      detail: `unfinished rotation: AWSPENDING holds the working credentials (version ${pending}; AWSCURRENT is ${current ?? 'on no version'}). Resume it with: keyturn secrets rotate ${spec.id} --resume (do not remove AWSPENDING)`,
+    });
+  } else if (spec.rotation && d.RotationEnabled !== true) {
     out.push({
       check: 'rotation',
       secretId: spec.id,
@@ -57,9 +66,7 @@ function rotationFindings(spec: DoctorSecretSpec, d: DescribeSecretCommandOutput
       detail: `rotation is not enabled; enable it with: keyturn secrets rotate ${spec.id} --lambda-arn <function ARN> --after-days 30`,
     });
   } else if (d.RotationEnabled) {
-    if (pending && pending !== current) {
-      out.push({ check: 'rotation', secretId: spec.id, status: 'warn', detail: `a rotation is in progress or failed: AWSPENDING is on ${pending}, AWSCURRENT on ${current ?? 'no version'}; check the rotation function's logs` });
-    } else if (d.NextRotationDate && d.NextRotationDate.getTime() < now.getTime()) {
+    if (d.NextRotationDate && d.NextRotationDate.getTime() < now.getTime()) {
       out.push({ check: 'rotation', secretId: spec.id, status: 'warn', detail: `rotation is overdue (next rotation was ${d.NextRotationDate.toISOString()}); the last attempts may have failed` });
     } else {
       out.push({ check: 'rotation', secretId: spec.id, status: 'ok', detail: `enabled (${d.RotationLambdaARN ?? 'managed'}), last rotated ${d.LastRotatedDate?.toISOString() ?? 'never'}` });

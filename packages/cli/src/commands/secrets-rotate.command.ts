@@ -20,6 +20,7 @@ interface RotateOptions {
   schedule?: string;
   duration?: string;
   wait: boolean;
+  resume?: boolean;
   timeout: number;
   interval: number;
 }
@@ -38,6 +39,7 @@ export function registerSecretsRotate(secrets: Command, ctx: CommandContext): vo
     .option('--after-days <n>', 'configure automatic rotation every n days', positiveInt('--after-days'))
     .option('--schedule <expression>', 'configure automatic rotation with rate(...) or cron(...)')
     .option('--duration <window>', 'rotation window, e.g. 3h')
+    .option('--resume', 'resume the unfinished rotation (AWSPENDING on a version that is not AWSCURRENT) with its own token')
     .option('--no-wait', 'return once the rotation has started')
     .option('--timeout <seconds>', 'how long to wait for the outcome', positiveInt('--timeout'), 300)
     .addOption(new Option('--interval <ms>', 'poll interval').argParser(positiveInt('--interval')).default(1000).hideHelp())
@@ -48,10 +50,16 @@ The command calls RotateSecret, then polls DescribeSecret: success when the new 
 version holds AWSCURRENT; failure when the pending version disappears; exit 6 when --timeout
 passes first (the rotation function is probably failing: check its logs).
 
+A rotation that failed leaves AWSPENDING on its version, which may hold the only credentials the
+database still accepts. The command detects it and refuses to start another rotation; --resume
+runs that same rotation again (RotateSecret with the pending version id as ClientRequestToken),
+keeping its pending value. Never remove AWSPENDING to get past it.
+
 Examples:
   $ keyturn secrets rotate app/prod/db
   $ keyturn secrets rotate app/prod/db --lambda-arn arn:aws:lambda:eu-west-1:123456789012:function:rotate-pg --after-days 30
   $ keyturn secrets rotate app/prod/jwt --no-wait --json
+  $ keyturn secrets rotate app/prod/db --resume
 `,
     )
     .action(async (id: string, opts: RotateOptions, cmd: Command) => {
@@ -66,11 +74,25 @@ Examples:
         client.send(new DescribeSecretCommand({ SecretId: id })),
       );
       const previousVersionId = stageHolder(before.VersionIdsToStages, 'AWSCURRENT');
+      const pendingVersionId = stageHolder(before.VersionIdsToStages, 'AWSPENDING');
+      const unfinished = pendingVersionId !== undefined && pendingVersionId !== previousVersionId ? pendingVersionId : undefined;
+      if (opts.resume && !unfinished) {
+        throw new CliError(`Nothing to resume: "${id}" has no unfinished rotation (AWSPENDING is ${pendingVersionId ? 'on the AWSCURRENT version' : 'on no version'}). Start one with: keyturn secrets rotate ${id}`, ExitCode.Conflict, {
+          code: 'NoUnfinishedRotation',
+        });
+      }
+      if (!opts.resume && unfinished) {
+        throw new CliError(
+          `Rotation of "${id}" is unfinished: AWSPENDING is on version ${unfinished}, AWSCURRENT on ${previousVersionId ?? 'no version'}. AWSPENDING may hold the only working credentials; do not remove it. Resume that rotation with: keyturn secrets rotate ${id} --resume`,
+          ExitCode.Conflict,
+          { code: 'RotationUnfinished' },
+        );
+      }
       const started = Date.now();
       let versionId: string;
       try {
         const r = await client.send(
-          new RotateSecretCommand({ SecretId: id, ClientRequestToken: randomUUID(), RotationLambdaARN: opts.lambdaArn, RotationRules: rules }),
+          new RotateSecretCommand({ SecretId: id, ClientRequestToken: unfinished ?? randomUUID(), RotationLambdaARN: opts.lambdaArn, RotationRules: rules }),
         );
         versionId = r.VersionId as string;
       } catch (err) {
@@ -95,12 +117,13 @@ Examples:
         outcome,
         previousVersionId,
         versionId,
+        resumed: unfinished !== undefined,
         elapsedMs: Date.now() - started,
         ...extra,
       });
       if (!opts.wait) {
         if (g.json) printJson(ctx.io, report('started'));
-        else println(ctx.io, `Rotation of ${id} started: pending version ${versionId}. Follow it with: keyturn secrets get ${id}`);
+        else println(ctx.io, `Rotation of ${id} ${unfinished ? 'resumed' : 'started'}: pending version ${versionId}. Follow it with: keyturn secrets get ${id}`);
         return;
       }
       const deadline = started + opts.timeout * 1000;

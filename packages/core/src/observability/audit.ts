@@ -1,6 +1,6 @@
 /** A structured record of a load, refresh, rotation, rejection or error. Never carries a value. */
 export interface AuditEvent {
-  type: 'load' | 'refresh' | 'rotation' | 'rejected' | 'error';
+  type: 'load' | 'refresh' | 'rotation' | 'rejected' | 'error' | 'mismatch';
   secretId: string;
   versionId?: string;
   stage?: string;
@@ -9,6 +9,16 @@ export interface AuditEvent {
   outcome: 'success' | 'failure' | 'unchanged';
   latencyMs: number;
   errorCode?: string;
+  /** For `mismatch` (migration mode): the key paths that differ and both sides' versions, never values. */
+  mismatch?: {
+    keyPaths: string[];
+    oldSource: string;
+    oldVersionId?: string;
+    oldErrorCode?: string;
+    newSource: string;
+    newVersionId?: string;
+    newErrorCode?: string;
+  };
   at: Date;
 }
 

@@ -16,6 +16,8 @@ export interface MetricsSnapshot {
   staleServes: number;
   /** Reads served a value from a non-primary source of a chain. */
   fallbackServes: number;
+  /** Mismatches found in migration mode (each new or changed disagreement of old and new source counts once). */
+  mismatches: number;
   /** Refresh latency in milliseconds over the last 1024 fetches. */
   refreshLatencyMs: { count: number; p50?: number; p99?: number; last?: number };
 }
@@ -37,6 +39,7 @@ export interface ObservableLike {
 interface OtelInstruments {
   apiCalls: ReturnType<MeterLike['createCounter']>;
   errors: ReturnType<MeterLike['createCounter']>;
+  mismatches: ReturnType<MeterLike['createCounter']>;
   latency: ReturnType<MeterLike['createHistogram']>;
   detach: () => void;
 }
@@ -52,6 +55,7 @@ export class MetricsRecorder {
   misses = 0;
   staleServes = 0;
   fallbackServes = 0;
+  mismatches = 0;
   readonly #apiCalls = new Map<string, number>();
   readonly #errors = new Map<string, number>();
   readonly #latencies: number[] = [];
@@ -67,6 +71,12 @@ export class MetricsRecorder {
   error(code: string, secretId: string): void {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
     this.#otel?.errors.add(1, { code, secret_id: secretId });
+  }
+
+  /** A side-by-side source reported a mismatch (labelled by secret id; key paths stay out of labels). */
+  mismatch(secretId: string): void {
+    this.mismatches++;
+    this.#otel?.mismatches.add(1, { secret_id: secretId });
   }
 
   refreshLatency(ms: number, secretCount: number): void {
@@ -88,6 +98,7 @@ export class MetricsRecorder {
       errors: Object.fromEntries(this.#errors),
       staleServes: this.staleServes,
       fallbackServes: this.fallbackServes,
+      mismatches: this.mismatches,
       refreshLatencyMs: { count: this.#latencyCount, p50: pct(50), p99: pct(99), last: this.#last },
     };
   }
@@ -128,6 +139,7 @@ export class MetricsRecorder {
     this.#otel = {
       apiCalls: m.createCounter('keyturn.api.calls', { description: 'Secrets Manager API calls by operation' }),
       errors: m.createCounter('keyturn.errors', { description: 'Fetch errors by code' }),
+      mismatches: m.createCounter('keyturn.migration.mismatches', { description: 'Disagreements between the old source and Secrets Manager in migration mode' }),
       latency: m.createHistogram('keyturn.refresh.duration', { description: 'Duration of a fetch of one or more secrets', unit: 'ms' }),
       detach: () => detachers.forEach((d) => d()),
     };

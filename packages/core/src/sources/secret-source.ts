@@ -1,4 +1,5 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
+import type { SecretMismatch } from '../migration/secret-mismatch.js';
 import type { SecretValue } from '../values/secret-value.js';
 
 /** One thing to fetch: a secret and, optionally, a version stage or id (AWSCURRENT otherwise). */
@@ -13,9 +14,11 @@ export type SecretFetchResult =
   | { request: SecretRequest; ok: true; value: SecretValue; fallback?: boolean }
   | { request: SecretRequest; ok: false; error: KeyturnError };
 
-/** Receives the API calls a source makes (used for metrics). */
+/** Receives the API calls a source makes (used for metrics) and, in migration mode, the mismatches it finds. */
 export interface SourceObserver {
   apiCall(operation: string): void;
+  /** A side-by-side source found that its old and new sides disagree (never carries a value). */
+  mismatch?(mismatch: SecretMismatch): void;
 }
 
 /**

@@ -6,6 +6,7 @@ import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
 import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
 import { SecretsStartupError } from '../errors/secrets-startup.error.js';
 import type { AuditEvent } from '../observability/audit.js';
+import { describeMismatch, type SecretMismatch } from '../migration/secret-mismatch.js';
 import { MetricsRecorder, type MetricsSnapshot } from '../observability/metrics.js';
 import { parseSecretRef, type SecretRef } from '../refs/secret-ref.js';
 import { AwsSecretsManagerSource } from '../sources/aws-secrets-manager.source.js';
@@ -43,7 +44,7 @@ export class SecretStore {
   readonly #options: SecretStoreOptions;
   readonly #records = new Map<string, SecretRecord>();
   readonly #metrics = new MetricsRecorder();
-  readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set() };
+  readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set(), mismatch: new Set() };
   readonly #versionFlights = new Map<string, Promise<SecretValue>>();
   readonly #due = new Set<SecretRecord>();
   #flushQueued = false;
@@ -268,7 +269,7 @@ export class SecretStore {
         this.#source = list.length === 1 ? list[0] : new ChainSource(list);
         this.#ownsSource = false;
       }
-      this.#unobserve = this.#source.observe?.({ apiCall: (op) => this.#metrics.apiCall(op) });
+      this.#unobserve = this.#source.observe?.({ apiCall: (op) => this.#metrics.apiCall(op), mismatch: (m) => this.#mismatch(m) });
     }
     return this.#source;
   }
@@ -569,6 +570,18 @@ export class SecretStore {
       this.#enqueue(r);
     }, delayMs);
     r.timer.unref?.();
+  }
+
+  /** Migration mode: a mismatch becomes a metric, an audit record, a warning and a `mismatch` event. */
+  #mismatch(m: SecretMismatch): void {
+    this.#metrics.mismatch(m.secretId);
+    const served = m.served === 'old' ? { source: m.oldSource, versionId: m.oldVersionId } : { source: m.newSource, versionId: m.newVersionId };
+    const { keys, oldSource, oldVersionId, oldErrorCode, newSource, newVersionId, newErrorCode } = m;
+    const detail = { keyPaths: keys.map((k) => k.path), oldSource, oldVersionId, oldErrorCode, newSource, newVersionId, newErrorCode };
+    for (const k of Object.keys(detail) as (keyof typeof detail)[]) if (detail[k] === undefined) delete detail[k];
+    this.#audit({ type: 'mismatch', secretId: m.secretId, ...served, stage: m.stage, outcome: 'failure', latencyMs: 0, mismatch: detail });
+    this.#log('warn', describeMismatch(m), { secretId: m.secretId, keyPaths: detail.keyPaths, oldVersionId, newVersionId });
+    this.#emit('mismatch', m);
   }
 
   #setStatus(r: SecretRecord, status: SecretStatus): void {

@@ -1,5 +1,6 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
 import type { AuditSink, KeyturnLogger } from '../observability/audit.js';
+import type { SecretMismatch } from '../migration/secret-mismatch.js';
 import type { MeterLike } from '../observability/metrics.js';
 import type { SecretRef, SecretRefInput } from '../refs/secret-ref.js';
 import type { SecretSource } from '../sources/secret-source.js';
@@ -146,6 +147,8 @@ export interface SecretStoreEvents {
   rejected: RejectedEvent;
   error: SecretErrorEvent;
   state: SecretState;
+  /** Migration mode: a side-by-side source found a disagreement (secret, key paths, versions; no value). */
+  mismatch: SecretMismatch;
 }
 
 /** One registered secret: a synchronous view of the cache. */

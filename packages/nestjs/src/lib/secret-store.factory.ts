@@ -1,4 +1,4 @@
-import { AwsSecretsManagerSource, DotenvSource, EnvSource, SecretStore, type KeyturnLogger, type SecretSource } from '@keyturn/core';
+import { AwsSecretsManagerSource, ChainSource, DotenvSource, EnvSource, SecretStore, SideBySideSource, type KeyturnLogger, type SecretMismatch, type SecretSource } from '@keyturn/core';
 import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
 
 /** The store behind the module and what the module must release on shutdown. */
@@ -8,12 +8,23 @@ export interface SecretStoreResources {
   readonly ownsStore: boolean;
   /** Sources the module built from names (the store does not destroy sources it was given). */
   readonly ownedSources: readonly SecretSource[];
+  /** Migration mode: the side-by-side sources whose open mismatches health reports. */
+  readonly migration: readonly MigrationView[];
 }
+
+/** What health needs of a side-by-side source. */
+export interface MigrationView {
+  readonly prefer: 'old' | 'new';
+  mismatches(): SecretMismatch[];
+}
+
+const isMigrationView = (s: SecretSource): s is SecretSource & MigrationView =>
+  typeof (s as Partial<MigrationView>).mismatches === 'function' && ((s as Partial<MigrationView>).prefer === 'old' || (s as Partial<MigrationView>).prefer === 'new');
 
 /** Builds the sources named in the options, in order; user-provided source objects are used as is. */
 function createSources(options: ResolvedSecretsOptions): { sources: SecretSource[]; owned: SecretSource[] } {
   const owned: SecretSource[] = [];
-  const sources = options.sources.map((source): SecretSource => {
+  const build = (source: ResolvedSecretsOptions['sources'][number]): SecretSource => {
     if (typeof source !== 'string') return source;
     let built: SecretSource;
     switch (source) {
@@ -37,13 +48,18 @@ function createSources(options: ResolvedSecretsOptions): { sources: SecretSource
     }
     owned.push(built);
     return built;
-  });
-  return { sources, owned };
+  };
+  const sources = options.sources.map(build);
+  const migration = options.migration;
+  if (!migration) return { sources, owned };
+  // The configured sources are the new side; the old side is a built-in source or the one given.
+  const side = new SideBySideSource({ old: build(migration.old), new: sources.length === 1 ? sources[0] : new ChainSource(sources), prefer: migration.prefer ?? 'old' });
+  return { sources: [side], owned };
 }
 
 /** The store from the options: the one passed in, or a new one over the configured sources. */
 export function createSecretStoreResources(options: ResolvedSecretsOptions, logger: KeyturnLogger): SecretStoreResources {
-  if (options.store !== undefined) return { store: options.store, ownsStore: false, ownedSources: [] };
+  if (options.store !== undefined) return { store: options.store, ownsStore: false, ownedSources: [], migration: [] };
   const { sources, owned } = createSources(options);
   const store = new SecretStore({
     sources,
@@ -55,7 +71,7 @@ export function createSecretStoreResources(options: ResolvedSecretsOptions, logg
     ...(options.audit !== undefined ? { audit: options.audit } : {}),
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
   });
-  return { store, ownsStore: true, ownedSources: owned };
+  return { store, ownsStore: true, ownedSources: owned, migration: sources.filter(isMigrationView) };
 }
 
 /** Stops a store the module built and destroys the sources (and SDK clients) it created. */

@@ -2,7 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import type { KeyturnLogger } from '@keyturn/core';
 import { ConfigurableSecretsModule, SECRETS_MODULE_OPTIONS } from './secrets.module-definition.js';
 import { SECRET_STORE } from './secrets.constants.js';
-import { KEYTURN_LOGGER, RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_STORE } from './secrets.internal-constants.js';
+import { KEYTURN_LOGGER, RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_STORE } from './secrets.internal-constants.js';
 import type { SecretsModuleOptions } from './interfaces/secrets-module-options.interface.js';
 import { resolveSecretsOptions, type ResolvedSecretsOptions } from './secrets-options.validator.js';
 import { toKeyturnLogger } from './keyturn-logger.adapter.js';
@@ -50,7 +50,8 @@ const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, err
     SecretsService,
     { provide: SECRETS_PRIVATE_STORE, useExisting: SECRET_STORE },
     { provide: SECRETS_PRIVATE_SERVICE, useExisting: SecretsService },
+    { provide: SECRETS_PRIVATE_MIGRATION, useFactory: (resources: SecretStoreResources) => resources.migration, inject: [SECRET_STORE_RESOURCES] },
   ],
-  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE],
+  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_MIGRATION],
 })
 export class SecretsCoreModule extends ConfigurableSecretsModule {}

@@ -36,4 +36,14 @@ describe('resolveSecretsOptions', () => {
   it('refuses a client together with endpoint settings', () => {
     expect(problems({ client: {}, region: 'eu-west-1' })[0]).toMatch(/either client or region/);
   });
+
+  it('checks the migration option', () => {
+    expect(problems({ migration: { old: 'dotenv' } })).toEqual(["migration.old is 'dotenv': set dotenv: { mapping: { '<secret id>': 'VAR' } }"]);
+    expect(problems({ migration: { old: {}, prefer: 'both' } })).toEqual([
+      "migration.old must be 'env', 'dotenv' or a SecretSource (e.g. a SqlTableSource over the table that holds the secrets)",
+      'migration.prefer must be \'old\' or \'new\' (got "both")',
+    ]);
+    expect(problems({ migration: { old: { name: 'x', fetch: async () => [] } }, store: {} })[0]).toMatch(/migration needs the store the module builds/);
+    expect(resolveSecretsOptions({ migration: { old: 'env', prefer: 'new' }, env: { mapping: { 'app/db': 'DB' } } }).migration).toEqual({ old: 'env', prefer: 'new' });
+  });
 });

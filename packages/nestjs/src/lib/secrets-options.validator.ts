@@ -65,6 +65,19 @@ export function resolveSecretsOptions(options: SecretsModuleOptions | undefined)
       }
     }
   }
+  if (o.migration !== undefined) {
+    const m = o.migration;
+    if (m === null || typeof m !== 'object') problems.push("migration must be { old: 'env' | 'dotenv' | SecretSource, prefer?: 'old' | 'new' }");
+    else {
+      if (m.old === 'env' || m.old === 'dotenv') {
+        if (typeof o[m.old]?.mapping !== 'object') problems.push(`migration.old is '${m.old}': set ${m.old}: { mapping: { '<secret id>': 'VAR' } }`);
+      } else if (m.old === null || typeof m.old !== 'object' || !isFn((m.old as { fetch?: unknown }).fetch)) {
+        problems.push("migration.old must be 'env', 'dotenv' or a SecretSource (e.g. a SqlTableSource over the table that holds the secrets)");
+      }
+      if (m.prefer !== undefined && m.prefer !== 'old' && m.prefer !== 'new') problems.push(`migration.prefer must be 'old' or 'new' (got ${JSON.stringify(m.prefer)})`);
+    }
+    if (o.store !== undefined) problems.push('migration needs the store the module builds: wrap your sources in a SideBySideSource on the store you pass instead');
+  }
   if (o.client !== undefined && (o.region !== undefined || o.endpoint !== undefined || o.credentials !== undefined)) {
     problems.push('give either client or region/endpoint/credentials, not both (a ready client already carries them)');
   }

@@ -11,3 +11,5 @@ export const SECRET_STORE_RESOURCES = Symbol('SECRET_STORE_RESOURCES');
  */
 export const SECRETS_PRIVATE_STORE = Symbol('SECRETS_PRIVATE_STORE');
 export const SECRETS_PRIVATE_SERVICE = Symbol('SECRETS_PRIVATE_SERVICE');
+/** Migration mode: the side-by-side sources of the store the module built (health lists their mismatches). */
+export const SECRETS_PRIVATE_MIGRATION = Symbol('SECRETS_PRIVATE_MIGRATION');

@@ -40,3 +40,17 @@ describe('SecretsHealthIndicator', () => {
     expect(Object.keys(data.secrets as object)).toEqual(['a']);
   });
 });
+
+describe('SecretsHealthIndicator in migration mode', () => {
+  it('lists open mismatches (key paths and versions) without changing the status', () => {
+    const mismatch = { secretId: 'app/clients/a', stage: 'AWSCURRENT', keys: [{ path: 'db.password', kind: 'different' as const }], oldSource: 'sql', oldVersionId: 'o1', newSource: 'aws', newVersionId: 'n1', served: 'old' as const, at: new Date(0) };
+    const view = { prefer: 'old' as const, mismatches: () => [mismatch] };
+    const result = new SecretsHealthIndicator(new HealthIndicatorService(), fakeStore(() => [s('app/clients/a', 'fresh', { source: 'sql' })]), undefined, [view]).check('k');
+    expect(result.k).toEqual({
+      status: 'up',
+      state: 'up',
+      secrets: { 'app/clients/a': { state: 'fresh', required: true, source: 'sql' } },
+      migration: { prefer: 'old', mismatches: [{ secretId: 'app/clients/a', keyPaths: ['db.password'], oldSource: 'sql', oldVersionId: 'o1', newSource: 'aws', newVersionId: 'n1', served: 'old', since: '1970-01-01T00:00:00.000Z' }] },
+    });
+  });
+});

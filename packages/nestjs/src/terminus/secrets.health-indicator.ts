@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { SecretState, SecretStore } from '@keyturn/core';
-import { SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
+import type { MigrationView } from '../lib/secret-store.factory.js';
+import { SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
 import { SECRETS_HEALTH_DEFAULTS, SECRETS_HEALTH_OPTIONS, type SecretsHealthOptions } from './secrets-health.options.js';
 
 /** Per-secret detail in the health payload: freshness and provenance, never the value. */
@@ -16,12 +17,30 @@ export interface SecretHealthDetail {
   rejectedVersionId?: string;
 }
 
+/** Migration mode in the health payload: the side served and the open mismatches (key paths and versions, never values). */
+export interface SecretsMigrationHealth {
+  prefer: 'old' | 'new';
+  mismatches: {
+    secretId: string;
+    keyPaths: string[];
+    oldSource: string;
+    oldVersionId?: string;
+    oldErrorCode?: string;
+    newSource: string;
+    newVersionId?: string;
+    newErrorCode?: string;
+    served: 'old' | 'new';
+    since: string;
+  }[];
+}
+
 /**
  * Terminus health indicator for Keyturn secrets.
  * - up: every required secret is fresh;
  * - degraded (reported up with `state: 'degraded'`, or down with `degradedAs: 'down'`): stale values
  *   served within their bound, a fallback source in use, a rotated version rejected, or an optional secret failing;
  * - down: a required secret has no usable value, or its stale bound has passed.
+ * In migration mode the payload has a `migration` entry listing open mismatches; they do not change the status.
  * Never throws; the payload lists ids, states and error codes, never values.
  */
 @Injectable()
@@ -33,6 +52,7 @@ export class SecretsHealthIndicator {
     // The core module's own export: found with `isGlobal: false` too.
     @Inject(SECRETS_PRIVATE_STORE) private readonly store: SecretStore,
     @Optional() @Inject(SECRETS_HEALTH_OPTIONS) options?: SecretsHealthOptions,
+    @Optional() @Inject(SECRETS_PRIVATE_MIGRATION) private readonly migration?: readonly MigrationView[],
   ) {
     this.options = { ...SECRETS_HEALTH_DEFAULTS, ...options };
   }
@@ -65,12 +85,34 @@ export class SecretsHealthIndicator {
         degraded.push(s.secretId);
       }
     }
-    if (failing.length > 0) return session.down({ state: 'down', failing, degraded, secrets });
+    const migration = this.#migration();
+    const extra: { migration?: SecretsMigrationHealth } = migration ? { migration } : {};
+    if (failing.length > 0) return session.down({ state: 'down', failing, degraded, secrets, ...extra });
     if (degraded.length > 0) {
-      const data = { state: 'degraded', degraded, secrets };
+      const data: Record<string, unknown> = { state: 'degraded', degraded, secrets, ...extra };
       return this.options.degradedAs === 'down' ? session.down(data) : session.up(data);
     }
-    return session.up({ state: 'up', secrets });
+    return session.up({ state: 'up', secrets, ...extra });
+  }
+
+  #migration(): SecretsMigrationHealth | undefined {
+    const views = this.migration ?? [];
+    if (views.length === 0) return undefined;
+    const mismatches = views.flatMap((v) =>
+      v.mismatches().map((m) => ({
+        secretId: m.secretId,
+        keyPaths: m.keys.map((k) => k.path),
+        oldSource: m.oldSource,
+        ...(m.oldVersionId !== undefined ? { oldVersionId: m.oldVersionId } : {}),
+        ...(m.oldErrorCode !== undefined ? { oldErrorCode: m.oldErrorCode } : {}),
+        newSource: m.newSource,
+        ...(m.newVersionId !== undefined ? { newVersionId: m.newVersionId } : {}),
+        ...(m.newErrorCode !== undefined ? { newErrorCode: m.newErrorCode } : {}),
+        served: m.served,
+        since: m.at.toISOString(),
+      })),
+    );
+    return { prefer: views[0].prefer, mismatches };
   }
 }
 

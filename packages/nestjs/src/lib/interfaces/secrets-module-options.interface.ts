@@ -7,6 +7,27 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 /** Names of the built-in sources, tried in the order given. */
 export type SecretSourceName = 'aws' | 'env' | 'dotenv';
 
+/**
+ * Migration mode: the secrets are read from where they are today and from `sources` (Secrets
+ * Manager) side by side; the preferred side is served and every disagreement is reported by secret,
+ * key path and version (a warning, the store's `mismatch` event, the audit sink, the `mismatches`
+ * metric and the health details), never by value. Switching over is a configuration change:
+ * `prefer: 'new'`, then remove `migration`.
+ */
+export interface SecretsMigrationOptions {
+  /**
+   * Where the secrets are today: `'env'` or `'dotenv'` (configured by the `env` / `dotenv` options),
+   * or a `SecretSource` such as `SqlTableSource` over the table that holds them.
+   * @example new SqlTableSource({ client: pool, query: 'SELECT slug, db_password FROM clients', secretName: 'app/clients/{slug}', columns: { 'db.password': 'db_password' } })
+   */
+  old: 'env' | 'dotenv' | SecretSource;
+  /**
+   * The side served: `'old'` while checking, `'new'` (the `sources`, Secrets Manager by default) to switch over.
+   * @default 'old'
+   */
+  prefer?: 'old' | 'new';
+}
+
 /** Per-tenant secrets resolved from a naming template. */
 export interface SecretsTenantOptions {
   /**
@@ -123,6 +144,12 @@ export interface SecretsModuleOptions {
    * @default undefined (tenant lookups throw)
    */
   tenants?: SecretsTenantOptions;
+  /**
+   * Migration mode: read an old source next to `sources` and report mismatches (see {@link SecretsMigrationOptions}).
+   * @default undefined (no side-by-side reads)
+   * @example { old: 'dotenv', prefer: 'old' }
+   */
+  migration?: SecretsMigrationOptions;
   /**
    * A store you built yourself (all source/cache options above are then ignored). Keyturn does not stop it.
    * @default undefined
