@@ -29,7 +29,12 @@ function scheduler(now: number) {
     log: () => undefined,
     clock: () => now,
   });
-  s.tick();
+  s.start();
+  try {
+    s.tick();
+  } finally {
+    s.stop();
+  }
   return { rotated, skipped };
 }
 
@@ -38,7 +43,7 @@ describe('RotationScheduler rotation window', () => {
     expect(scheduler(11 * HOUR)).toEqual({ rotated: [expect.any(String)], skipped: [] });
   });
 
-  it('skips a window that closed before the scheduler saw it, instead of rotating late', () => {
+  it('skips a window that closed before the scheduler started (emulator stopped), instead of rotating late', () => {
     expect(scheduler(13 * HOUR)).toEqual({ rotated: [], skipped: [expect.any(String)] });
   });
 

@@ -15,8 +15,9 @@ export interface RotationSchedulerOptions {
   log: (msg: string) => void;
   /**
    * Length of the rotation window of a secret's schedule, already divided by the time scale. A
-   * rotation is started only while its window is open; a window that passed unseen (the emulator
-   * was stopped) is skipped with `skip`.
+   * window that closed before the scheduler started (the emulator was stopped meanwhile) is
+   * skipped with `skip` instead of rotating late; while running, a due rotation starts at the
+   * first tick after its window opens.
    */
   windowMs?: (rules: RotationRules) => number;
   /** Moves NextRotationDate of a secret whose window passed to the next window. */
@@ -33,11 +34,13 @@ export interface RotationSchedulerOptions {
 export class RotationScheduler {
   private timer: NodeJS.Timeout | undefined;
   private readonly attempted = new Map<string, number>();
+  private startedAt: number | undefined;
 
   constructor(private readonly options: RotationSchedulerOptions) {}
 
   start(): void {
     if (this.timer) return;
+    this.startedAt = (this.options.clock ?? Date.now)();
     this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 250);
     this.timer.unref();
   }
@@ -52,7 +55,7 @@ export class RotationScheduler {
       // next rotation is due (Secrets Manager retries it during the open rotation windows).
       const unfinished = pending && pending !== holderOf(s, AWSCURRENT) ? pending.id : undefined;
       if ((this.attempted.get(s.arn) ?? 0) >= s.nextRotation) continue;
-      if (!unfinished && s.rotationRules && this.options.windowMs && this.options.skip && now > s.nextRotation + this.options.windowMs(s.rotationRules)) {
+      if (!unfinished && s.rotationRules && this.options.windowMs && this.options.skip && s.nextRotation + this.options.windowMs(s.rotationRules) < (this.startedAt ?? now)) {
         this.options.log(`scheduled rotation of ${s.name} skipped: its rotation window closed before it could start`);
         this.options.skip(s.arn);
         continue;
