@@ -37,12 +37,15 @@ export async function startTestEmulator(options: Omit<EmulatorOptions, 'port' | 
     reset: async () => {
       const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
       try {
+        // List every page first: deleting while paging would shift the pages under the token.
+        const arns: string[] = [];
         let NextToken: string | undefined;
         do {
           const page = await client.send(new ListSecretsCommand({ IncludePlannedDeletion: true, NextToken }));
-          for (const s of page.SecretList ?? []) await client.send(new DeleteSecretCommand({ SecretId: s.ARN, ForceDeleteWithoutRecovery: true }));
+          arns.push(...(page.SecretList ?? []).map((s) => s.ARN!));
           NextToken = page.NextToken;
         } while (NextToken);
+        for (const arn of arns) await client.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
       } finally {
         client.destroy();
       }

@@ -10,6 +10,9 @@ import { OrdersModule } from './orders/orders.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ApiSecretsModule } from './secrets/api-secrets.module.js';
 import { secretDefinitions } from './secrets/secret-definitions.js';
+import { createApiTelemetry } from './metrics/api-telemetry.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { StatusTimeline } from './status/status-timeline.js';
 import { StatusModule } from './status/status.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -31,10 +34,16 @@ class ApiOptionsModule {
   }
 }
 
-/** The payments-and-notifications API. */
+/**
+ * The payments-and-notifications API. Each call builds its own metrics pipeline (MeterProvider and
+ * Prometheus exporter) and status timeline, so two applications in one process stay apart.
+ */
 @Module({})
 export class AppModule {
   static forRoot({ api, credentials }: AppModuleOptions): DynamicModule {
+    const telemetry = createApiTelemetry();
+    const timeline = new StatusTimeline();
+    const clientConfig = { region: api.region, ...(api.secretsEndpoint ? { endpoint: api.secretsEndpoint } : {}), ...(credentials ? { credentials } : {}) };
     return {
       module: AppModule,
       imports: [
@@ -45,6 +54,8 @@ export class AppModule {
           ...(api.secretsEndpoint ? { endpoint: api.secretsEndpoint } : {}),
           ...(credentials ? { credentials } : {}),
           ttlMs: api.secretTtlMs,
+          metrics: { meter: telemetry.keyturnMeter },
+          audit: timeline,
         }),
         ApiSecretsModule.forRoot(secretDefinitions(api.secrets)),
         DatabaseModule.forRoot(),
@@ -54,7 +65,8 @@ export class AppModule {
         WebhooksModule,
         NotificationsModule,
         HealthModule,
-        StatusModule,
+        MetricsModule.forRoot(telemetry),
+        StatusModule.forRoot({ timeline, clientConfig }),
       ],
     };
   }

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@keyturn/emulator';
-import { freePort } from '@keyturn/testing';
+import { freePort, waitFor } from '@keyturn/testing';
 import { launchApi, type RunningApi } from '../src/launcher';
 import { call, tokenFor } from './support/http';
 
@@ -47,9 +48,11 @@ describe('npm start: the embedded default', () => {
     running.push(first);
     expect(messages.join('\n')).toContain('Seeded 8 demo secrets');
     expect(first.stack!.started.map((s) => s.name)).toEqual(['Secrets Manager emulator', 'PostgreSQL', 'Redis', 'SMTP sink (records, delivers nothing)']);
-    const health = await call(first.url, 'GET', '/health');
-    expect(health.status).toBe(200);
     const token = await tokenFor(first.url);
+    // Secret names and versions are shown to authenticated callers only (the default of KEYTURN_HEALTH_DETAILS).
+    expect((await call(first.url, 'GET', '/health/ready')).body.details.secrets).toEqual({ status: 'up', state: 'up', counts: { total: 6, failing: 0, degraded: 0 } });
+    const health = await call(first.url, 'GET', '/health', undefined, { authorization: `Bearer ${token}` });
+    expect(health.status).toBe(200);
     const mail = await call(first.url, 'POST', '/notifications/email', { to: 'ops@example.com', subject: 'hi', text: 'hello' }, { authorization: `Bearer ${token}` });
     expect(mail.status).toBe(202);
     expect(first.stack!.smtpSink!.received).toBe(1);
@@ -63,11 +66,29 @@ describe('npm start: the embedded default', () => {
     const second = await launchApi(env, { log: (m) => again.push(m), nestLogger: false });
     running.push(second);
     expect(again.join('\n')).not.toContain('Seeded');
-    const health2 = await call(second.url, 'GET', '/health');
+    const health2 = await call(second.url, 'GET', '/health', undefined, { authorization: `Bearer ${await tokenFor(second.url)}` });
     expect(health2.body.details.secrets.secrets['payments/dev/jwt/signing-key'].versionId).toBe(jwtVersion);
     expect((await call(second.url, 'POST', '/auth/token', { username: 'demo', password: 'demo-password' })).status).toBe(200);
     await second.stop();
     running.pop();
+  });
+
+  it('leaves no server running when the API process is killed with SIGKILL', async () => {
+    const main = join(__dirname, '..', 'dist', 'cjs', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` at the repository root first`);
+    const env = await embeddedEnv(newDir());
+    const api = spawn(process.execPath, [main], { env, stdio: 'ignore' });
+    const exited = new Promise((r) => api.once('exit', r));
+    try {
+      await waitFor(() => canConnect(Number(env.PORT)), 'the API to listen', 120_000, 200);
+      expect(await canConnect(Number(env.KEYTURN_PG_PORT))).toBe(true);
+      expect(await canConnect(Number(env.KEYTURN_REDIS_PORT))).toBe(true);
+    } finally {
+      api.kill('SIGKILL');
+      await exited;
+    }
+    // Nothing closed them: the kernel told PostgreSQL and Redis that their parent died.
+    await waitFor(async () => !(await canConnect(Number(env.KEYTURN_PG_PORT))) && !(await canConnect(Number(env.KEYTURN_REDIS_PORT))), 'PostgreSQL and Redis to stop', 30_000, 100);
   });
 
   it('refuses to start when a port is taken, says which variable to change, and leaves nothing running', async () => {

@@ -11,7 +11,9 @@ import { registerSecretsCreate, registerSecretsDelete, registerSecretsRestore, r
 import { type CliIo, processIo } from './lib/cli-io.js';
 import { CommandContext } from './lib/command-context.js';
 import { CliError } from './lib/errors/cli-error.js';
+import { UsageError } from './lib/errors/usage-error.js';
 import { ExitCode } from './lib/exit-codes.js';
+import { parseTimeoutSeconds } from './lib/timeouts.js';
 import { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
@@ -37,6 +39,8 @@ export function createProgram(io: CliIo = processIo(), context: CommandContext =
     .option('--region <region>', 'AWS region (default: $AWS_REGION)')
     .option('--profile <name>', 'named profile from the shared AWS config/credentials files')
     .option('--json', 'print one JSON document for scripts instead of tables')
+    .option('--cli-connect-timeout <seconds>', 'seconds to wait for a connection to the endpoint; 0 = no limit (default: 60)', parseTimeoutSeconds('--cli-connect-timeout'))
+    .option('--cli-read-timeout <seconds>', 'seconds to wait for the endpoint to answer; 0 = no limit (default: 60)', parseTimeoutSeconds('--cli-read-timeout'))
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
@@ -63,7 +67,32 @@ export function createProgram(io: CliIo = processIo(), context: CommandContext =
   registerInfra(program, context);
   registerDoctor(program, context);
   registerEmulator(program, context);
+  registerHelp(program);
   return program;
+}
+
+/**
+ * `keyturn help [command...]`: commander's own help command only looks at the first name, so
+ * `keyturn help secrets list` would show the help of `secrets`; this one walks the whole path.
+ */
+function registerHelp(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('show the help of a command, e.g. keyturn help secrets list')
+    .argument('[command...]', 'command path')
+    .action((path: string[]) => {
+      let target = program;
+      for (const [i, name] of path.entries()) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) {
+          const parent = ['keyturn', ...path.slice(0, i)].join(' ');
+          throw new UsageError(`unknown command "${path.slice(0, i + 1).join(' ')}". Commands of ${parent}: ${target.commands.map((c) => c.name()).join(', ')} (\`${['keyturn help', ...path.slice(0, i)].join(' ')}\`).`);
+        }
+        target = next;
+      }
+      target.help();
+    });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -7,9 +8,9 @@ import { createInterface } from 'node:readline';
 const BIN = join(__dirname, '..', 'bin', 'keyturn.js');
 const ENV = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-function keyturn(args: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function keyturn(args: string[], env: NodeJS.ProcessEnv = ENV, nodeArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -58,4 +59,22 @@ it('runs commands against `keyturn emulator` and stops it cleanly on SIGTERM', a
   const exited = new Promise<number | null>((resolve) => emulator!.once('exit', (code) => resolve(code)));
   emulator!.kill('SIGTERM');
   expect(await exited).toBe(0);
+});
+
+it("does not print the AWS SDK's Node.js version notice, and leaves other warnings alone", async () => {
+  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _off, ...env } = ENV;
+  const dir = mkdtempSync(join(tmpdir(), 'keyturn-cli-warn-'));
+  const other = join(dir, 'other-warning.js');
+  writeFileSync(other, "process.emitWarning('an unrelated warning', 'CanaryWarning');\n");
+  try {
+    const r = await keyturn(['--endpoint-url', 'http://127.0.0.1:1', 'secrets', 'list'], env, ['--require', other]);
+    expect(r.code).toBe(7);
+    expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|will require node/);
+    expect(r.stderr).toMatch(/CanaryWarning: an unrelated warning/);
+    // Asked for explicitly, the notice is the SDK's to print again.
+    const asked = await keyturn(['--endpoint-url', 'http://127.0.0.1:1', 'secrets', 'list'], { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' });
+    if (Number(process.versions.node.split('.')[0]) < 22) expect(asked.stderr).toMatch(/NodeVersionSupportWarning/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -42,7 +42,10 @@ export interface CliResult {
 }
 
 export interface HarnessOptions {
-  endpoint: string;
+  /** Passed as --endpoint-url; `undefined` leaves the endpoint to the profile / the SDK. */
+  endpoint: string | undefined;
+  /** Passed as --region. `null` leaves the region to the profile / the SDK. @default us-east-1 */
+  region?: string | null;
   cwd?: string;
   /** Static credentials; `null` leaves credentials to --profile / the SDK chain. @default test/test */
   credentials?: { accessKeyId: string; secretAccessKey: string } | null;
@@ -74,7 +77,8 @@ export function cli(opts: HarnessOptions) {
       clientConfig: opts.credentials === null ? { maxAttempts: 1 } : { credentials: opts.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
       onClient: opts.onClient,
     };
-    const code = await run(['--endpoint-url', opts.endpoint, '--region', 'us-east-1', ...argv], io);
+    const globals = [...(opts.endpoint === undefined ? [] : ['--endpoint-url', opts.endpoint]), ...(opts.region === null ? [] : ['--region', opts.region ?? 'us-east-1'])];
+    const code = await run([...globals, ...argv], io);
     opts.transcript?.push(stdout.text(), stderr.text());
     return {
       code,

@@ -93,8 +93,8 @@ describe('credentials refused (SigV4)', () => {
       expect((await byProfile('--profile', 'good', 'secrets', 'list', '--json')).json().secrets.map((s: { name: string }) => s.name)).toContain('app/jwt');
       expect((await byProfile('--profile', 'bad', 'secrets', 'list')).code).toBe(4);
       const missing = await byProfile('--profile', 'absent', 'secrets', 'list');
-      expect(missing.code).toBe(4);
-      expect(missing.stderr).toMatch(/--profile|credentials/);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/Profile "absent" was not found in .*config .*credentials.*Profiles found: bad, good/);
     } finally {
       for (const [k2, v] of [['AWS_SHARED_CREDENTIALS_FILE', saved.c], ['AWS_CONFIG_FILE', saved.f]] as const) {
         if (v === undefined) delete process.env[k2];
@@ -114,10 +114,17 @@ describe('secrets rotate with a rotation function', () => {
     expect(now.VersionId).toBe(out.versionId);
     expect(JSON.parse(now.SecretString as string).signingKey).not.toBe('initial-signing-key-value');
     expect(r.stdout).not.toContain(JSON.parse(now.SecretString as string).signingKey);
+    // Progress: one JSON object per line on stderr, stdout keeps the single result document.
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['checked', 'started', 'succeeded']));
+    expect(events.find((e) => e.event === 'started')).toMatchObject({ progress: 'secrets rotate', secretId: 'app/jwt', versionId: out.versionId });
     const d = await sm.send(new DescribeSecretCommand({ SecretId: 'app/jwt' }));
     expect(d).toMatchObject({ RotationEnabled: true, RotationLambdaARN: OK_FN });
     // The configured function is reused.
-    expect((await k('secrets', 'rotate', 'app/jwt', '--interval', '50')).stdout).toMatch(/Rotated app\/jwt: version .* is AWSCURRENT/);
+    const again = await k('secrets', 'rotate', 'app/jwt', '--interval', '50');
+    expect(again.stdout).toMatch(/Rotated app\/jwt: version .* is AWSCURRENT/);
+    expect(again.stderr).toMatch(/^Checking app\/jwt: AWSCURRENT on version \S+\.\nRotation of app\/jwt started: pending version \S+ \(AWSPENDING\)/);
+    expect(again.stderr).toMatch(/AWSCURRENT moved to version \S+ after [\d.]+ s\.\n$/);
   });
 
   it('times out (exit 6) when the function fails, then refuses a new rotation (exit 5)', async () => {
@@ -125,7 +132,10 @@ describe('secrets rotate with a rotation function', () => {
     const r = await k('--json', 'secrets', 'rotate', 'app/fragile', '--lambda-arn', FAILING_FN, '--interval', '50', '--timeout', '1');
     expect(r.code).toBe(6);
     expect(r.json()).toMatchObject({ outcome: 'timeout' });
-    expect(JSON.parse(r.stderr).error.message).toMatch(/did not finish within 1 s: AWSPENDING is on/);
+    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.event ?? 'error')).toEqual(['checked', 'started', 'waiting', 'error']);
+    expect(lines[2].message).toMatch(/Waiting for the rotation function: AWSPENDING on version \S+, AWSCURRENT still on version \S+ \([\d.]+ s of 1 s\)/);
+    expect(lines[3].error.message).toMatch(/did not finish within 1 s: AWSPENDING is on/);
     expect((await sm.send(new GetSecretValueCommand({ SecretId: 'app/fragile' }))).SecretString).toContain('fragile-initial');
     const again = await k('secrets', 'rotate', 'app/fragile', '--interval', '50');
     expect(again.code).toBe(5);

@@ -69,9 +69,23 @@ export type {
   RejectedEvent,
   SecretErrorEvent,
   SecretStoreEvents,
+  RotationUnfinishedEvent,
 } from './store/store.types.js';
 export { refreshDelay, backoffDelay } from './store/timing.js';
 
 // observability
 export type { AuditEvent, AuditSink, KeyturnLogger } from './observability/audit.js';
-export type { MetricsSnapshot, MeterLike, ObservableLike } from './observability/metrics.js';
+export { keyturnMeter, KEYTURN_METER_NAME, METRIC_ATTRIBUTES, REFRESH_DURATION_BUCKETS } from './observability/metrics.js';
+export type {
+  MetricsSnapshot,
+  MeterLike,
+  MeterProviderLike,
+  ObservableLike,
+  ObservableCallbackLike,
+  InstrumentOptions,
+  MetricAttributes,
+  MetricsOptions,
+  MetricsSecretState,
+  SecretAttributesPolicy,
+  ConnectionMetricEvent,
+} from './observability/metrics.js';

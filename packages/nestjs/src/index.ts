@@ -36,7 +36,7 @@ export type { SecretsModuleOptions, SecretSourceName, SecretsTenantOptions, Secr
 export type { SecretsOptionsFactory } from './lib/interfaces/secrets-options-factory.interface.js';
 export { RotatingClient, ROTATING_CLIENT_DEFAULTS, type RotatingClientOptions, type ClientLease, type ClientSwapEvent } from './rebuild/rotating-client.js';
 export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike } from './rebuild/credentials-adapters.js';
-export type { CredentialsSource, CredentialsVersion, ConnectionLogger } from './rebuild/credentials-source.js';
+export type { CredentialsSource, CredentialsVersion, ConnectionLogger, ConnectionEvent } from './rebuild/credentials-source.js';
 export { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './rebuild/auth-retry.options.js';
 export { CredentialsRejectedError, type CredentialsRejectedErrorOptions } from './rebuild/errors/credentials-rejected.error.js';
 export { InvalidConnectionSecretError } from './rebuild/errors/invalid-connection-secret.error.js';

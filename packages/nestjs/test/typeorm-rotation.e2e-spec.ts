@@ -50,7 +50,7 @@ describe('TypeORM data source over a rotating PostgreSQL secret', () => {
     const ds = new DataSource(options);
     dataSources.push(ds);
     await ds.initialize();
-    return { ds, source };
+    return { ds, source, store };
   }
 
   const appConnections = async (applicationName: string) =>
@@ -62,7 +62,8 @@ describe('TypeORM data source over a rotating PostgreSQL secret', () => {
     const secret = { engine: 'postgres', host: pg.host, port: pg.port, dbname: 'postgres', username: 'app_single', password: 'single-one' };
     await rotation.create(secret);
     const logger = new MemoryLogger();
-    const { ds, source } = await dataSourceFor('db/single', 'kt-single', logger);
+    const { ds, source, store } = await dataSourceFor('db/single', 'kt-single', logger);
+    const state = () => store.states().find((s) => s.secretId === 'db/single')!;
 
     const load = startLoad(WORKERS, () => ds.query('select 1 as ok'));
     await whileLoadRuns(load.stats, 200);
@@ -72,8 +73,12 @@ describe('TypeORM data source over a rotating PostgreSQL secret', () => {
     await pg.sql(`alter role app_single password 'single-two'`);
     await sleep(3_000); // the rotation window, under load
     const windowIssued = load.stats.issued;
+    // The store knows the rotation is unfinished: AWSPENDING holds the working credentials.
+    expect(state().rotationUnfinished).toEqual({ pendingVersionId: token, since: expect.any(Date) });
+    expect(store.metrics().rotationsUnfinished).toBe(1);
     await rotation.finish(token);
     await source.refresh(); // the handle's periodic refresh
+    expect(state().rotationUnfinished).toBeUndefined();
     await whileLoadRuns(load.stats, 200);
     const stats = await load.stop();
 

@@ -15,4 +15,10 @@ describe('secret names and options', () => {
     expect(o.rateLimitPerMinute).toBe(50);
     expect(() => apiOptionsFromEnv({ KEYTURN_TTL_MS: 'soon' })).toThrow(/KEYTURN_TTL_MS/);
   });
+
+  it('shows health details to authenticated callers by default; KEYTURN_HEALTH_DETAILS changes it', () => {
+    expect(apiOptionsFromEnv({}).healthDetails).toBe('authenticated');
+    expect(apiOptionsFromEnv({ KEYTURN_HEALTH_DETAILS: 'never' }).healthDetails).toBe('never');
+    expect(() => apiOptionsFromEnv({ KEYTURN_HEALTH_DETAILS: 'yes' })).toThrow(/KEYTURN_HEALTH_DETAILS must be one of never, authenticated, always/);
+  });
 });

@@ -44,7 +44,18 @@ export interface ApiOptions {
    * @default 'demo-password'
    */
   readonly demoUserPassword: string;
+  /**
+   * Who sees secret names, versions and error codes in `/health/ready` (`KEYTURN_HEALTH_DETAILS`):
+   * `never`, `authenticated` (callers with a valid bearer token of this API) or `always`.
+   * Without details the payload has each check's status and counts only.
+   * @default 'authenticated'
+   */
+  readonly healthDetails: HealthDetails;
 }
+
+/** Values of {@link ApiOptions.healthDetails}. */
+export type HealthDetails = 'never' | 'authenticated' | 'always';
+const HEALTH_DETAILS: readonly HealthDetails[] = ['never', 'authenticated', 'always'];
 
 /** Reads {@link ApiOptions} from environment variables (never secret values: those come from Secrets Manager). */
 export function apiOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ApiOptions> = {}): ApiOptions {
@@ -67,8 +78,15 @@ export function apiOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, override
     rateLimitPerMinute: num('RATE_LIMIT_PER_MINUTE', 600),
     synchronize: (env.DB_SYNCHRONIZE ?? '1') !== '0',
     demoUserPassword: env.DEMO_USER_PASSWORD ?? 'demo-password',
+    healthDetails: healthDetails(env.KEYTURN_HEALTH_DETAILS),
     ...overrides,
   };
+}
+
+function healthDetails(raw: string | undefined): HealthDetails {
+  if (raw === undefined || raw === '') return 'authenticated';
+  if ((HEALTH_DETAILS as readonly string[]).includes(raw)) return raw as HealthDetails;
+  throw new Error(`KEYTURN_HEALTH_DETAILS must be one of ${HEALTH_DETAILS.join(', ')}, got "${raw}"`);
 }
 
 /** Injection token of {@link ApiOptions}. */

@@ -1,5 +1,37 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { LaunchError } from './launch-error.js';
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/** The program's path: as given when it names a path, else the first match on PATH; undefined when there is none. */
+function resolveProgram(program: string, path = process.env.PATH ?? ''): string | undefined {
+  if (program.includes('/')) return executable(program) ? program : undefined;
+  return path.split(delimiter).map((dir) => join(dir, program)).find(executable);
+}
+
+/**
+ * Spawns a server that must not outlive this process. On Linux it goes through
+ * `setpriv --pdeathsig <signal>` (util-linux), which execs the server in the same process after
+ * asking the kernel to send it `signal` when its parent dies, also when the parent is killed
+ * with SIGKILL. Elsewhere the server is spawned directly (Ctrl+C and `stop()` still reach it).
+ * A missing program fails like `spawn` does, with an `ENOENT` error event.
+ */
+export function spawnTied(program: string, args: readonly string[], options: SpawnOptions, deathSignal: NodeJS.Signals): ChildProcess {
+  const resolved = resolveProgram(program, (options.env ?? process.env).PATH);
+  if (resolved !== undefined && executable(SETPRIV)) return spawn(SETPRIV, ['--pdeathsig', deathSignal, '--', resolved, ...args], options);
+  return spawn(program, args, options);
+}
+
+function executable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What {@link waitUntilReady} says when the server does not come up. */
 export interface ReadinessWait {

@@ -1,8 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stopChild, waitUntilReady } from './child-process.js';
+import { spawnTied, stopChild, waitUntilReady } from './child-process.js';
 import { LaunchError } from './launch-error.js';
 
 const run = promisify(execFile);
@@ -86,7 +86,8 @@ export class PostgresProcess {
       '-c', 'unix_socket_directories=', '-c', 'max_connections=100', '-c', 'password_encryption=scram-sha-256',
     ];
     // Spawned directly as the postgres user (not through runuser/su), so stop() signals the postmaster itself.
-    const child = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...this.spawnAs(owner) });
+    // Tied to this process: if it dies, even by SIGKILL, the postmaster gets SIGINT (fast shutdown).
+    const child = spawnTied(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...this.spawnAs(owner) }, 'SIGINT');
     child.stderr?.on('data', (d) => (this.stderr = (this.stderr + String(d)).slice(-4000)));
     this.child = child;
   }

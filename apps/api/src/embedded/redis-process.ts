@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopChild, waitUntilReady } from './child-process.js';
+import { spawnTied, stopChild, waitUntilReady } from './child-process.js';
 import { LaunchError } from './launch-error.js';
 
 /** An ACL user written to the ACL file at start. */
@@ -46,10 +46,12 @@ export class RedisProcess {
       { mode: 0o600 },
     );
     const bin = this.options.bin ?? 'redis-server';
-    const child = spawn(
+    // Tied to this process: if it dies, even by SIGKILL, redis-server gets SIGTERM.
+    const child = spawnTied(
       bin,
       ['--port', String(this.options.port), '--bind', this.options.host, '--save', '', '--appendonly', 'no', '--dir', this.options.dir, '--aclfile', aclFile, '--daemonize', 'no', '--loglevel', 'warning'],
       { stdio: ['ignore', 'ignore', 'pipe'] },
+      'SIGTERM',
     );
     child.stderr?.on('data', (d) => (this.stderr = (this.stderr + String(d)).slice(-4000)));
     await new Promise<void>((resolve, reject) => {

@@ -1,24 +1,46 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { SecretsService } from '@keyturn/nestjs';
-import { API_OPTIONS, type ApiOptions } from '../config/api-options.js';
+import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { readFile } from 'node:fs/promises';
 import { renderStatusPage } from './status-page.js';
+import { StatusService, type StatusSnapshot } from './status.service.js';
 
-/** `/status`: an HTML page for operators listing each secret's version, age, source and state (never a value). */
+/** Files of the chart library the page loads (from node_modules: the page works offline). */
+const ASSETS: Record<string, { module: string; type: string }> = {
+  'uPlot.iife.min.js': { module: 'uplot/dist/uPlot.iife.min.js', type: 'text/javascript; charset=utf-8' },
+  'uPlot.min.css': { module: 'uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
+};
+
+/** `/status`: the operators' page; `/status/data`: what it shows, as JSON (metadata only, never a value). */
 @Controller('status')
 export class StatusController {
-  constructor(
-    private readonly secrets: SecretsService,
-    @Inject(API_OPTIONS) private readonly options: ApiOptions,
-  ) {}
+  readonly #assets = new Map<string, Buffer>();
+
+  constructor(private readonly status: StatusService) {}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  page(): string {
-    const rows = this.secrets
-      .states()
-      .map((s) => ({ name: s.secretId, versionId: s.versionId, ageMs: s.ageMs, source: s.source, state: s.state, lastErrorCode: s.lastErrorCode }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return renderStatusPage(`Secrets of ${this.options.app} (${this.options.env})`, rows, new Date());
+  async page(): Promise<string> {
+    return renderStatusPage(await this.status.snapshot());
+  }
+
+  @Get('data')
+  @Header('Cache-Control', 'no-store')
+  data(): Promise<StatusSnapshot> {
+    return this.status.snapshot();
+  }
+
+  @Get('assets/:file')
+  async asset(@Param('file') file: string, @Res() res: Response): Promise<void> {
+    const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (!asset) throw new NotFoundException();
+    let body = this.#assets.get(file);
+    if (!body) {
+      body = await readFile(require.resolve(asset.module));
+      this.#assets.set(file, body);
+    }
+    res.setHeader('Content-Type', asset.type);
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.end(body);
   }
 }

@@ -34,7 +34,7 @@ export async function startTestStack(opts: { env?: string; ttlMs?: number; apiOv
   const [pg, redis, emulator] = await Promise.all([startPostgres(), startRedis(), startEmulator({ port: 0 })]);
   const client = new SecretsManagerClient({ endpoint: emulator.endpoint, region: emulator.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
   for (const [arn, handler] of Object.entries(rotationHandlers(client))) emulator.registerRotationHandler(arn, handler);
-  const options = apiOptionsFromEnv({}, { env: opts.env ?? 'test', secretsEndpoint: emulator.endpoint, region: emulator.region, secretTtlMs: opts.ttlMs ?? 300_000, ...opts.apiOverrides });
+  const options = apiOptionsFromEnv({}, { env: opts.env ?? 'test', secretsEndpoint: emulator.endpoint, region: emulator.region, secretTtlMs: opts.ttlMs ?? 300_000, healthDetails: 'always', ...opts.apiOverrides });
   const names = options.secrets;
   const host = '127.0.0.1';
   const pgApp = { engine: 'postgres' as const, host, port: pg.port, username: 'payments_app', password: token(), dbname: 'payments', masterarn: names.postgresMaster };

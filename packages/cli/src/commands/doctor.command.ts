@@ -8,7 +8,7 @@ import type { CommandContext } from '../lib/command-context.js';
 import { parseDoctorConfig, type DoctorSecretSpec } from '../lib/doctor-config.js';
 import { UsageError } from '../lib/errors/usage-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
-import { printJson, println, renderTable } from '../lib/output.js';
+import { plural, printJson, println, renderTable } from '../lib/output.js';
 import { isJsonObject, parseJsonSafely } from '../lib/secret-json.js';
 import { loadSecretValues, referenceParser } from '../lib/secret-loader.js';
 import { readSecretIds } from './iam-policy.command.js';
@@ -121,7 +121,7 @@ Examples:
         const ids = await readSecretIds(ctx, opts.secrets);
         specs.push(...parseDoctorConfig('--secrets', { secrets: ids.map((id) => ({ id, rotation: Boolean(opts.expectRotation) })) }, parseReference));
       }
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const where = g.endpointUrl ?? `Secrets Manager in ${resolveRegion(g, ctx.io) ?? 'the default region'}`;
       const findings: Finding[] = [];
       const endpoint = await checkEndpoint(client, where);
@@ -163,7 +163,7 @@ Examples:
               const where = !parsed.ok && 'position' in parsed && parsed.position !== undefined ? ` (parse error at character ${parsed.position})` : '';
               findings.push({ check: 'json', secretId: id, status: 'fail', detail: `the value is not a JSON object${where}; store {"key": "value", ...}` });
             } else {
-              findings.push({ check: 'json', secretId: id, status: 'ok', detail: `JSON object with ${Object.keys(parsed.value).length} keys` });
+              findings.push({ check: 'json', secretId: id, status: 'ok', detail: `JSON object with ${plural(Object.keys(parsed.value).length, 'key')}` });
               if (spec.requiredKeys.length) {
                 const obj = parsed.value;
                 const missing = spec.requiredKeys.filter((k) => !(k in obj) || obj[k] === null);
@@ -188,7 +188,7 @@ Examples:
         return;
       }
       ctx.io.stdout.write(renderTable(['status', 'check', 'secret', 'detail'], findings.map((f) => [f.status.toUpperCase(), f.check, f.secretId ?? '-', f.detail])));
-      println(ctx.io, failed === 0 ? `All checks passed${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}.` : `${failed} check${failed > 1 ? 's' : ''} failed, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+      println(ctx.io, failed === 0 ? `All checks passed${warnings ? ` (${plural(warnings, 'warning')})` : ''}.` : `${plural(failed, 'check')} failed, ${plural(warnings, 'warning')}.`);
       if (specs.length === 0) println(ctx.io, 'No secrets declared: pass --secrets or --config to check them too.');
     });
 }

@@ -1,15 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse } from 'dotenv';
 import type { CommandContext } from '../lib/command-context.js';
 import { confirm } from '../lib/confirm.js';
 import { UsageError } from '../lib/errors/usage-error.js';
 import { groupEnvVariables, normalisePrefix, parseMapOverrides, toVariableMapping, type GroupBy } from '../lib/env-grouping.js';
 import { applyStep, planMigration, type PlannedSecret } from '../lib/env-migration.js';
+import { DEFAULT_EXCLUDES, filterEnvVariables, globToRegExp, type KeptOutReason } from '../lib/env-filter.js';
 import { ExitCode } from '../lib/exit-codes.js';
-import { printJson, println, renderTable } from '../lib/output.js';
+import { plural, printJson, println, renderTable } from '../lib/output.js';
+import { Progress } from '../lib/progress.js';
 import { parseJsonSafely } from '../lib/secret-json.js';
 
 interface MigrateOptions {
@@ -20,7 +22,38 @@ interface MigrateOptions {
   yes?: boolean;
   mappingFile: string;
   concurrency: number;
+  include?: string[];
+  exclude?: string[];
+  defaultExcludes: boolean;
 }
+
+/** `--concurrency`: a whole number from 1 to 16 (bad values are an error, not silently 4). */
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 16) {
+    throw new InvalidArgumentError(`--concurrency takes a whole number from 1 to 16 (parallel writes), e.g. --concurrency 4`);
+  }
+  return n;
+}
+
+/** Checks each glob at parse time so a bad pattern is a usage error before anything is read. */
+function pattern(flag: string) {
+  return (value: string, previous: string[] | undefined): string[] => {
+    try {
+      globToRegExp(flag, value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+    return [...(previous ?? []), value];
+  };
+}
+
+const REASON_TEXT: Record<Exclude<KeptOutReason, 'map'>, string> = {
+  default: 'not secrets by default',
+  empty: 'empty',
+  excluded: '--exclude',
+  'not-included': 'not matched by --include',
+};
 
 const PAST: Record<PlannedSecret['action'], string> = { create: 'created', update: 'updated', unchanged: 'unchanged', error: 'failed' };
 
@@ -44,18 +77,26 @@ export function registerMigrateEnv(program: Command, ctx: CommandContext): void 
     .option('--dry-run', 'show the plan and change nothing')
     .option('--yes', 'apply without asking')
     .option('--mapping-file <file>', 'where to write the variable mapping for EnvSource/DotenvSource', 'keyturn.env-map.json')
-    .addOption(new Option('--concurrency <n>', 'parallel writes').argParser((v) => Math.max(1, Math.min(16, Number(v) || 4))).default(4).hideHelp())
+    .option('--include <pattern...>', "only variables matching these glob patterns (* and ?), e.g. 'STRIPE_*'; also brings back default exclusions and empty values it matches", pattern('--include'))
+    .option('--exclude <pattern...>', "never migrate variables matching these glob patterns, e.g. 'SENTRY_*' (wins over --include)", pattern('--exclude'))
+    .option('--no-default-excludes', 'also migrate the variables kept out by default (see below) and empty values')
+    .addOption(new Option('--concurrency <n>', 'parallel writes, 1 to 16').argParser(concurrency).default(4).hideHelp())
     .addHelpText(
       'after',
       `
+Kept out by default (not secrets; use --include to bring one back, --no-default-excludes for all):
+  ${DEFAULT_EXCLUDES.join(', ')}, and any variable with an empty value.
+--include / --exclude take glob patterns on variable names (* any characters, ? one character,
+case-sensitive); repeat the flag or list several patterns after it, and quote them for the shell.
+
 Grouping (--group-by):
   prefix   (default) known services get one secret each: DATABASE_/DB_/POSTGRES_/PG* → <prefix>/database,
            REDIS_ → redis, STRIPE_ → stripe, SMTP_/MAIL_/EMAIL_ → smtp, JWT_ → jwt; any other first word
            shared by two or more variables (SENTRY_DSN, SENTRY_ENV) → <prefix>/sentry; the rest → <prefix>/app
   service  only the known services; everything else → <prefix>/app
   none     everything → <prefix>/app
-Keys are lower camel case without the group's prefix (STRIPE_WEBHOOK_SECRET → webhookSecret; NODE_ENV in
-app → nodeEnv). Database, Redis and SMTP credentials use the names rotation functions expect: username,
+Keys are lower camel case without the group's prefix (STRIPE_WEBHOOK_SECRET → webhookSecret; S3_BUCKET in
+app → s3Bucket). Database, Redis and SMTP credentials use the names rotation functions expect: username,
 password, host, port, dbname. Values are stored as strings.
 
 Existing secrets: the file's keys are merged into the stored JSON (other keys are kept); a secret whose
@@ -83,9 +124,15 @@ Examples:
       } catch (e) {
         throw new UsageError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}. Pass the path of a .env file.`, { cause: e });
       }
+      if (opts.mappingFile.trim() === '') throw new UsageError('--mapping-file needs a path, e.g. --mapping-file keyturn.env-map.json');
       const values = parse(text);
-      const names = Object.keys(values);
-      if (names.length === 0) throw new UsageError(`${file} defines no variables (expected NAME=value lines).`);
+      const all = Object.keys(values);
+      if (all.length === 0) throw new UsageError(`${file} defines no variables (expected NAME=value lines).`);
+      const filtered = filterEnvVariables(values, { include: opts.include, exclude: opts.exclude, defaultExcludes: opts.defaultExcludes });
+      const names = filtered.migrate;
+      if (names.length === 0) {
+        throw new UsageError(`No variable of ${file} is left to migrate (${plural(all.length, 'variable')}, all kept out by --include, --exclude or the default exclusions; see keyturn help migrate-env).`);
+      }
       let overrides;
       if (opts.map) {
         let mapText: string;
@@ -99,9 +146,28 @@ Examples:
         overrides = parseMapOverrides(opts.map, parsed.value);
       }
       const assignments = groupEnvVariables(names, { prefix, groupBy: opts.groupBy, overrides });
-      const skipped = names.filter((n) => !assignments.some((a) => a.envName === n)).sort();
-      const client = ctx.client(cmd);
-      const steps = await planMigration(client, assignments, values, g.endpointUrl);
+      const keptOut: Record<string, KeptOutReason | 'map'> = { ...filtered.keptOut };
+      for (const n of names) if (!assignments.some((a) => a.envName === n)) keptOut[n] = 'map';
+      const skipped = Object.keys(keptOut).sort();
+      const client = await ctx.client(cmd);
+      const progress = new Progress(ctx.io, 'migrate-env', Boolean(g.json));
+      const secretCount = new Set(assignments.map((a) => a.secretId)).size;
+      progress.event(
+        'planning',
+        `Planning ${plural(secretCount, 'secret')} from ${file} (${plural(names.length, 'variable')}; ${skipped.length} kept out): reading what is stored...`,
+        { secrets: secretCount, variables: names.length, keptOut: skipped.length },
+      );
+      let planned = 0;
+      const steps = await planMigration(client, assignments, values, g.endpointUrl, (p) => {
+        planned++;
+        progress.event('planned', `Planned ${p.secretId}: ${p.action} (${plural(p.keys.length, 'key')}) [${planned}/${secretCount}]`, {
+          secretId: p.secretId,
+          action: p.action,
+          keys: p.keys.length,
+          done: planned,
+          total: secretCount,
+        });
+      });
       const pending = steps.filter((s) => s.plan.action === 'create' || s.plan.action === 'update');
       const showPlan = (items: PlannedSecret[], past: boolean) =>
         ctx.io.stdout.write(renderTable(['secret', 'keys', past ? 'outcome' : 'action'], items.map((p) => [p.secretId, keySummary(p), past ? PAST[p.action] : p.action])));
@@ -109,10 +175,10 @@ Examples:
       let results = steps.map((s) => s.plan);
       const applying = !opts.dryRun && pending.length > 0;
       if (applying && !g.json) {
-        println(ctx.io, `Plan for ${file} → ${prefix}/* (${names.length} variables, ${steps.length} secrets):`);
+        println(ctx.io, `Plan for ${file} → ${prefix}/* (${plural(names.length, 'variable')}, ${plural(steps.length, 'secret')}):`);
         showPlan(results, false);
       }
-      if (applying && !(await confirm(ctx.io, `Apply ${pending.length} change(s) to Secrets Manager?`, opts.yes))) {
+      if (applying && !(await confirm(ctx.io, `Apply ${plural(pending.length, 'change')} to Secrets Manager?`, opts.yes))) {
         println(ctx.io, 'Nothing changed.');
         return;
       }
@@ -156,20 +222,26 @@ Examples:
           dryRun: Boolean(opts.dryRun),
           secrets: results.map((p) => ({ ...p, outcome: opts.dryRun ? undefined : PAST[p.action] })),
           skipped,
+          keptOut,
           mappingFile,
           summary,
         });
         return;
       }
       if (opts.dryRun || !applying) {
-        println(ctx.io, `${opts.dryRun ? 'Plan (dry run, nothing changed)' : 'Result'} for ${file} → ${prefix}/* (${names.length} variables, ${steps.length} secrets):`);
+        println(ctx.io, `${opts.dryRun ? 'Plan (dry run, nothing changed)' : 'Result'} for ${file} → ${prefix}/* (${plural(names.length, 'variable')}, ${plural(steps.length, 'secret')}):`);
         showPlan(results, !opts.dryRun);
       } else {
         println(ctx.io, 'Result:');
         showPlan(results, true);
       }
       for (const f of failed) ctx.io.stderr.write(`keyturn: ${f.error?.message}\n`);
-      if (skipped.length) println(ctx.io, `Skipped by --map: ${skipped.join(', ')}`);
+      const byReason = (r: KeptOutReason | 'map') => skipped.filter((n) => keptOut[n] === r);
+      const kept = (['default', 'empty', 'excluded', 'not-included'] as const)
+        .filter((r) => byReason(r).length > 0)
+        .map((r) => `${byReason(r).join(', ')} (${REASON_TEXT[r]})`);
+      if (kept.length) println(ctx.io, `Kept out: ${kept.join('; ')}.${byReason('default').length || byReason('empty').length ? ' --include brings them back.' : ''}`);
+      if (byReason('map').length) println(ctx.io, `Skipped by --map: ${byReason('map').join(', ')}`);
       const verb = opts.dryRun ? ['to create', 'to update'] : ['created', 'updated'];
       println(ctx.io, `${summary.create} ${verb[0]}, ${summary.update} ${verb[1]}, ${summary.unchanged} unchanged, ${summary.error} failed.`);
       if (mappingFile) println(ctx.io, `Variable mapping written to ${mappingFile} (use it as EnvSource/DotenvSource \`mapping\`).`);

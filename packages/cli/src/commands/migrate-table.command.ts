@@ -8,7 +8,7 @@ import { confirm } from '../lib/confirm.js';
 import { CliError } from '../lib/errors/cli-error.js';
 import { UsageError } from '../lib/errors/usage-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
-import { printJson, println, renderTable } from '../lib/output.js';
+import { plural, printJson, println, renderTable } from '../lib/output.js';
 import { applyTableStep, forEachLimited, migrateTablePolicy, planTableSecret, rowsToSecrets, type PlannedTableSecret } from '../lib/table-migration.js';
 
 interface MigrateTableOptions {
@@ -120,7 +120,7 @@ Examples:
       // Check the template and mapping before connecting.
       rowsToSecrets([], opts.name, opts.columns);
       const items = rowsToSecrets(await readRows(url, query), opts.name, opts.columns);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const iam = migrateTablePolicy(opts.name, { region: g.region ?? env.AWS_REGION, account: opts.account });
       const steps = await forEachLimited(items, opts.concurrency, (item) => planTableSecret(client, item, g.endpointUrl));
       const pending = steps.filter((s) => s.plan.action === 'create' || s.plan.action === 'update');
@@ -130,10 +130,10 @@ Examples:
       let results = steps.map((s) => s.plan);
       const applying = !opts.dryRun && pending.length > 0;
       if (applying && !g.json) {
-        println(ctx.io, `Plan: ${items.length} rows → ${opts.name}:`);
+        println(ctx.io, `Plan: ${plural(items.length, 'row')} → ${opts.name}:`);
         ctx.io.stdout.write(table(results.filter((p) => p.action !== 'unchanged'), false));
       }
-      if (applying && !(await confirm(ctx.io, `Write ${pending.length} secret(s) to Secrets Manager?`, opts.yes))) {
+      if (applying && !(await confirm(ctx.io, `Write ${plural(pending.length, 'secret')} to Secrets Manager?`, opts.yes))) {
         println(ctx.io, 'Nothing changed.');
         return;
       }
@@ -166,7 +166,7 @@ Examples:
         return;
       }
       const shown = results.filter((p) => p.action !== 'unchanged');
-      println(ctx.io, `${opts.dryRun ? 'Plan (dry run, nothing changed)' : 'Result'}: ${items.length} rows → ${opts.name}${shown.length ? ':' : ', all unchanged.'}`);
+      println(ctx.io, `${opts.dryRun ? 'Plan (dry run, nothing changed)' : 'Result'}: ${plural(items.length, 'row')} → ${opts.name}${shown.length ? ':' : ', all unchanged.'}`);
       if (shown.length) ctx.io.stdout.write(table(shown, !opts.dryRun));
       for (const f of failed) ctx.io.stderr.write(`keyturn: ${f.error?.message}\n`);
       const verb = opts.dryRun ? ['to create', 'to update'] : ['created', 'updated'];

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../lib/command-context.js';
 import { CliError } from '../lib/errors/cli-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
-import { iso, mask, printJson, println, renderTable } from '../lib/output.js';
+import { iso, mask, plural, printJson, println, renderTable } from '../lib/output.js';
 import { fieldText, isJsonObject, parseJsonSafely, secretJsonObject } from '../lib/secret-json.js';
 
 function stagesOf(entry: SecretListEntry): string[] {
@@ -27,7 +27,7 @@ export function registerSecretsList(secrets: Command, ctx: CommandContext): void
     .addHelpText('after', '\nExamples:\n  $ keyturn secrets list --prefix app/prod/\n  $ keyturn secrets list --json | jq -r \'.secrets[].name\'\n')
     .action(async (opts: { prefix?: string; includeDeleted?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const filters: Filter[] | undefined = opts.prefix ? [{ Key: 'name', Values: [opts.prefix] }] : undefined;
       const entries: SecretListEntry[] = [];
       await ctx.call({ action: 'secretsmanager:ListSecrets', endpoint: g.endpointUrl }, async () => {
@@ -84,7 +84,7 @@ export function registerSecretsGet(secrets: Command, ctx: CommandContext): void 
     .addHelpText('after', '\nExamples:\n  $ keyturn secrets get app/prod/database\n  $ keyturn secrets get app/prod/database --json | jq .versions\n')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const d = await ctx.call({ action: 'secretsmanager:DescribeSecret', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new DescribeSecretCommand({ SecretId: id })),
       );
@@ -126,7 +126,7 @@ export function registerSecretsGet(secrets: Command, ctx: CommandContext): void 
         ['created', info.createdDate],
         ['last changed', info.lastChangedDate],
         ['rotation', info.rotationEnabled ? `enabled (${info.rotationLambdaArn ?? 'no function'})` : 'not enabled'],
-        ['rotation rules', d.RotationRules ? (d.RotationRules.ScheduleExpression ?? `every ${d.RotationRules.AutomaticallyAfterDays} days`) + (d.RotationRules.Duration ? `, window ${d.RotationRules.Duration}` : '') : undefined],
+        ['rotation rules', d.RotationRules ? (d.RotationRules.ScheduleExpression ?? `every ${plural(d.RotationRules.AutomaticallyAfterDays ?? 0, 'day')}`) + (d.RotationRules.Duration ? `, window ${d.RotationRules.Duration}` : '') : undefined],
         ['last rotated', info.lastRotatedDate],
         ['next rotation', info.nextRotationDate],
         ['deletion', info.deletedDate ? `scheduled (deleted date ${info.deletedDate}); undo with keyturn secrets restore ${id}` : undefined],
@@ -154,7 +154,7 @@ export function registerSecretsGetValue(secrets: Command, ctx: CommandContext): 
     )
     .action(async (id: string, key: string | undefined, opts: { reveal?: boolean; versionStage?: string; versionId?: string }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const r = await ctx.call({ action: 'secretsmanager:GetSecretValue', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new GetSecretValueCommand({ SecretId: id, VersionStage: opts.versionStage, VersionId: opts.versionId })),
       );

@@ -7,6 +7,7 @@ import { CliError } from '../lib/errors/cli-error.js';
 import { UsageError } from '../lib/errors/usage-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { printJson, println } from '../lib/output.js';
+import { Progress } from '../lib/progress.js';
 
 const positiveInt = (what: string) => (v: string) => {
   const n = Number(v);
@@ -48,7 +49,9 @@ export function registerSecretsRotate(secrets: Command, ctx: CommandContext): vo
       `
 The command calls RotateSecret, then polls DescribeSecret: success when the new (AWSPENDING)
 version holds AWSCURRENT; failure when the pending version disappears; exit 6 when --timeout
-passes first (the rotation function is probably failing: check its logs).
+passes first (the rotation function is probably failing: check its logs). Each step is reported
+on stderr as it happens (checked, started, waiting, and every 10 s while nothing changes); with
+--json, stderr carries one JSON object per line and stdout the result.
 
 A rotation that failed leaves AWSPENDING on its version, which may hold the only credentials the
 database still accepts. The command detects it and refuses to start another rotation; --resume
@@ -69,13 +72,19 @@ Examples:
         opts.afterDays !== undefined || opts.schedule !== undefined || opts.duration !== undefined
           ? { AutomaticallyAfterDays: opts.afterDays, ScheduleExpression: opts.schedule, Duration: opts.duration }
           : undefined;
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
+      const progress = new Progress(ctx.io, 'secrets rotate', Boolean(g.json));
       const before = await ctx.call({ action: 'secretsmanager:DescribeSecret', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new DescribeSecretCommand({ SecretId: id })),
       );
       const previousVersionId = stageHolder(before.VersionIdsToStages, 'AWSCURRENT');
       const pendingVersionId = stageHolder(before.VersionIdsToStages, 'AWSPENDING');
       const unfinished = pendingVersionId !== undefined && pendingVersionId !== previousVersionId ? pendingVersionId : undefined;
+      progress.event(
+        'checked',
+        `Checking ${id}: AWSCURRENT on version ${previousVersionId ?? '(none)'}${unfinished ? `, AWSPENDING on version ${unfinished} (unfinished rotation)` : ''}.`,
+        { secretId: id, currentVersionId: previousVersionId, pendingVersionId: unfinished },
+      );
       if (opts.resume && !unfinished) {
         throw new CliError(`Nothing to resume: "${id}" has no unfinished rotation (AWSPENDING is ${pendingVersionId ? 'on the AWSCURRENT version' : 'on no version'}). Start one with: keyturn secrets rotate ${id}`, ExitCode.Conflict, {
           code: 'NoUnfinishedRotation',
@@ -112,6 +121,11 @@ Examples:
         }
         return ctx.call({ action: 'secretsmanager:RotateSecret', secretId: id, endpoint: g.endpointUrl }, () => Promise.reject(err));
       }
+      progress.event(
+        unfinished ? 'resumed' : 'started',
+        `Rotation of ${id} ${unfinished ? 'resumed' : 'started'}: pending version ${versionId} (AWSPENDING); the rotation function runs createSecret, setSecret, testSecret, finishSecret.`,
+        { secretId: id, versionId },
+      );
       const report = (outcome: string, extra: Record<string, unknown> = {}) => ({
         secretId: before.Name ?? id,
         outcome,
@@ -127,6 +141,9 @@ Examples:
         return;
       }
       const deadline = started + opts.timeout * 1000;
+      const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+      let lastState = '';
+      let lastReport = 0;
       for (;;) {
         const d = await ctx.call({ action: 'secretsmanager:DescribeSecret', secretId: id, endpoint: g.endpointUrl }, () =>
           client.send(new DescribeSecretCommand({ SecretId: id })),
@@ -134,6 +151,7 @@ Examples:
         const stages = d.VersionIdsToStages ?? {};
         const mine = stages[versionId] ?? [];
         if (mine.includes('AWSCURRENT')) {
+          progress.event('succeeded', `AWSCURRENT moved to version ${versionId} after ${elapsed()}.`, { secretId: id, versionId, elapsedMs: Date.now() - started });
           if (g.json) printJson(ctx.io, report('succeeded'));
           else println(ctx.io, `Rotated ${id}: version ${versionId} is AWSCURRENT (was ${previousVersionId ?? 'none'}), after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
           return;
@@ -144,8 +162,19 @@ Examples:
           if (g.json) printJson(ctx.io, report('failed', { currentVersionId: current }));
           throw new CliError(msg, ExitCode.Failed, { code: 'RotationFailed' });
         }
+        // A line when the state changes, and every 10 s while it does not, so a wait is never silent.
+        const current = stageHolder(stages, 'AWSCURRENT');
+        const state = `${current}|${mine.join(',')}`;
+        if (state !== lastState || Date.now() - lastReport >= 10_000) {
+          progress.event(
+            'waiting',
+            `Waiting for the rotation function: AWSPENDING on version ${versionId}, AWSCURRENT still on version ${current ?? '(none)'} (${elapsed()} of ${opts.timeout} s).`,
+            { secretId: id, versionId, currentVersionId: current, elapsedMs: Date.now() - started },
+          );
+          lastState = state;
+          lastReport = Date.now();
+        }
         if (Date.now() + opts.interval > deadline) {
-          const current = stageHolder(stages, 'AWSCURRENT');
           if (g.json) printJson(ctx.io, report('timeout', { currentVersionId: current }));
           throw new CliError(
             `Rotation of "${id}" did not finish within ${opts.timeout} s: AWSPENDING is on ${versionId}, AWSCURRENT still on ${current ?? 'no version'}. The rotation function may be failing (check its logs, e.g. CloudWatch /aws/lambda/<function>); Secrets Manager retries it. Wait longer with --timeout.`,

@@ -83,7 +83,7 @@ export function registerSecretsCreate(secrets: Command, ctx: CommandContext): vo
         const value: Record<string, unknown> = { ...base };
         for (const { key, spec } of gens) value[key] = generateValue(spec);
         const content = JSON.stringify(value);
-        const client = ctx.client(cmd);
+        const client = await ctx.client(cmd);
         const out = await ctx.call({ action: 'secretsmanager:CreateSecret', secretId: id, endpoint: g.endpointUrl }, () =>
           client.send(
             new CreateSecretCommand({
@@ -144,7 +144,7 @@ Examples:
         if (!ctx.io.stdin) throw new UsageError('--stdin: no standard input available');
         newValue = (await readAll(ctx.io.stdin)).replace(/\r?\n$/, '');
       } else newValue = value as string;
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const r = await updateJsonKey(client, id, key, newValue, g.endpointUrl);
       if (g.json) {
         printJson(ctx.io, { ...r, generated: opts.generate !== undefined });
@@ -172,7 +172,7 @@ export function registerSecretsDelete(secrets: Command, ctx: CommandContext): vo
         println(ctx.io, 'Not deleted.');
         return;
       }
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const out = await ctx.call({ action: 'secretsmanager:DeleteSecret', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(
           new DeleteSecretCommand(opts.force ? { SecretId: id, ForceDeleteWithoutRecovery: true } : { SecretId: id, RecoveryWindowInDays: opts.recoveryDays ?? 30 }),
@@ -194,7 +194,7 @@ export function registerSecretsRestore(secrets: Command, ctx: CommandContext): v
     .addHelpText('after', '\nExample:\n  $ keyturn secrets restore app/old/api\n')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const out = await ctx.call({ action: 'secretsmanager:RestoreSecret', secretId: id, endpoint: g.endpointUrl }, () =>
         client.send(new RestoreSecretCommand({ SecretId: id })),
       );

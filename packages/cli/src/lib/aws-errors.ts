@@ -116,6 +116,20 @@ export function toCliError(err: unknown, ctx: AwsCallContext): CliError {
   if (name === 'LimitExceededException') {
     return new CliError(`A Secrets Manager quota was exceeded for ${what}${detail}. Write values less often (at most about once per 10 minutes per secret).`, ExitCode.Failed, opts);
   }
+  if (name === 'TimeoutError') {
+    const timeout = timeoutOf(aws);
+    if (timeout) {
+      const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+      const seconds = `${timeout.ms / 1000} s`;
+      return new CliError(
+        timeout.kind === 'connect'
+          ? `Could not connect to Secrets Manager${where} within ${seconds} (--cli-connect-timeout) while calling ${ctx.action}. Check --endpoint-url (or the profile's endpoint_url), the network and any proxy or VPC endpoint, or raise --cli-connect-timeout.`
+          : `No response from Secrets Manager${where} within ${seconds} (--cli-read-timeout) while calling ${ctx.action}: the endpoint accepted the connection but sent nothing back. Check that --endpoint-url (or the profile's endpoint_url) points at Secrets Manager, or raise --cli-read-timeout.`,
+        ExitCode.Unavailable,
+        opts,
+      );
+    }
+  }
   if (UNAVAILABLE_ERRORS.has(name) || NETWORK_CODES.has(name)) {
     const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
     return new CliError(
@@ -128,6 +142,15 @@ export function toCliError(err: unknown, ctx: AwsCallContext): CliError {
     return new CliError('No AWS region configured. Pass --region <region> or set AWS_REGION.', ExitCode.Usage, opts);
   }
   return new CliError(`${ctx.action} failed for ${what}${detail}.`, ExitCode.Failed, opts);
+}
+
+/** Which timeout of the SDK's Node.js request handler fired, from its message. */
+function timeoutOf(message: string): { kind: 'connect' | 'read'; ms: number } | undefined {
+  const connect = /did not establish a connection with the server within the configured timeout of (\d+) ms/.exec(message);
+  if (connect) return { kind: 'connect', ms: Number(connect[1]) };
+  const read = /timed out after (\d+) ms of inactivity|exceeded the configured (\d+) ms requestTimeout/.exec(message);
+  if (read) return { kind: 'read', ms: Number(read[1] ?? read[2]) };
+  return undefined;
 }
 
 function capitalize(s: string): string {

@@ -12,6 +12,8 @@ import type { GlobalOptions } from './global-options.js';
  */
 export class CommandContext {
   private readonly clients: SecretsManagerClient[] = [];
+  /** The endpoint of the last client created (from --endpoint-url or the profile), for messages. */
+  private endpoint: string | undefined;
   /** Exit code requested by a command that finished but found problems. */
   exitCode: ExitCode | undefined;
 
@@ -22,10 +24,11 @@ export class CommandContext {
     return cmd.optsWithGlobals<GlobalOptions>();
   }
 
-  /** A Secrets Manager client for this run, configured from the global flags. */
-  client(cmd: Command): SecretsManagerClient {
-    const client = createSecretsClient(this.globals(cmd), this.io);
+  /** A Secrets Manager client for this run, configured from the global flags and the profile. */
+  async client(cmd: Command): Promise<SecretsManagerClient> {
+    const { client, endpoint } = await createSecretsClient(this.globals(cmd), this.io);
     this.clients.push(client);
+    this.endpoint = endpoint;
     return client;
   }
 
@@ -34,7 +37,7 @@ export class CommandContext {
     try {
       return await fn();
     } catch (err) {
-      throw toCliError(err, ctx);
+      throw toCliError(err, { ...ctx, endpoint: ctx.endpoint ?? this.endpoint });
     }
   }
 

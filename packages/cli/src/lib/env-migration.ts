@@ -47,12 +47,22 @@ export async function planMigration(
   assignments: readonly EnvAssignment[],
   values: Readonly<Record<string, string>>,
   endpoint?: string,
+  /** Called as each secret's plan is known (for progress output). */
+  onPlanned?: (plan: PlannedSecret) => void,
 ): Promise<PlanStep[]> {
   const bySecret = new Map<string, EnvAssignment[]>();
   for (const a of assignments) bySecret.set(a.secretId, [...(bySecret.get(a.secretId) ?? []), a]);
   const ids = [...bySecret.keys()].sort();
   return Promise.all(
-    ids.map(async (secretId): Promise<PlanStep> => {
+    ids.map(async (secretId) => {
+      const step = await planSecret(secretId);
+      onPlanned?.(step.plan);
+      return step;
+    }),
+  );
+
+  async function planSecret(secretId: string): Promise<PlanStep> {
+    {
       const items = bySecret.get(secretId) ?? [];
       const desired: Record<string, string> = {};
       const variables: Record<string, string> = {};
@@ -91,8 +101,8 @@ export async function planMigration(
       const plan = { ...base, added, changed, kept, arn: current.ARN, baseVersionId: current.VersionId };
       if (added.length === 0 && changed.length === 0) return { plan: { ...plan, action: 'unchanged', versionId: current.VersionId } };
       return { plan: { ...plan, action: 'update' }, content: sortedJson({ ...stored, ...desired }) };
-    }),
-  );
+    }
+  }
 }
 
 /**

@@ -8,4 +8,8 @@ export interface GlobalOptions {
   profile?: string;
   /** One JSON document on stdout instead of tables. */
   json?: boolean;
+  /** Seconds to establish a connection to the endpoint; 0 = no limit. @default 60 */
+  cliConnectTimeout?: number;
+  /** Seconds to wait for the next byte of a response; 0 = no limit. @default 60 */
+  cliReadTimeout?: number;
 }

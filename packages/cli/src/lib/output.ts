@@ -19,7 +19,8 @@ export function renderTable(head: string[], rows: (string | number | undefined |
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
       bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '─', 'mid-mid': ' ', right: '', 'right-mid': '', middle: '  ',
+      // 'mid-mid' must be as wide as 'middle', or the rule drifts one character per column.
+      left: '', 'left-mid': '', mid: '─', 'mid-mid': '  ', right: '', 'right-mid': '', middle: '  ',
     },
   });
   for (const row of rows) table.push(row.map((c) => (c === undefined || c === null ? '' : String(c))));
@@ -39,4 +40,13 @@ export function println(io: CliIo, line = ''): void {
 /** ISO timestamp or empty. */
 export function iso(d: Date | undefined | null): string | undefined {
   return d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+}
+
+/**
+ * A count with its noun in the singular or the plural.
+ * @example plural(1, 'key') // '1 key'
+ * @example plural(2, 'key') // '2 keys'
+ */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
 }

@@ -15,7 +15,7 @@ describe('rowsToSecrets', () => {
       err = e as Error & { exitCode?: number };
     }
     expect(err.exitCode).toBe(2);
-    expect(err.message).toMatch(/^3 row\(s\) cannot become secrets; nothing was written:/);
+    expect(err.message).toMatch(/^3 rows cannot become secrets; nothing was written:/);
     expect(err.message).toMatch(/row 1 \(secret app\/a\): column "p" \(JSON key "db.password"\) holds binary data/);
     expect(err.message).toMatch(/row 2: column "slug" is empty/);
     expect(err.message).toMatch(/row 3: secret app\/a is also the name of row 1/);

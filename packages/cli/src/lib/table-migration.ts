@@ -74,7 +74,7 @@ export function rowsToSecrets(rows: readonly TableRow[], template: string, colum
   });
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).map((p) => `  ${p}`).join('\n');
-    throw new UsageError(`${problems.length} row(s) cannot become secrets; nothing was written:\n${shown}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''}`);
+    throw new UsageError(`${problems.length === 1 ? '1 row cannot become a secret' : `${problems.length} rows cannot become secrets`}; nothing was written:\n${shown}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''}`);
   }
   return out;
 }

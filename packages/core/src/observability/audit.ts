@@ -1,6 +1,6 @@
 /** A structured record of a load, refresh, rotation, rejection or error. Never carries a value. */
 export interface AuditEvent {
-  type: 'load' | 'refresh' | 'rotation' | 'rejected' | 'error' | 'mismatch';
+  type: 'load' | 'refresh' | 'rotation' | 'rejected' | 'error' | 'mismatch' | 'rotation-unfinished';
   secretId: string;
   versionId?: string;
   stage?: string;

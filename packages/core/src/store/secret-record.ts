@@ -36,6 +36,8 @@ export class SecretRecord {
   nextRefreshAt?: number;
   rejectedVersionId?: string;
   rejectionReason?: string;
+  /** AWSPENDING authenticated while this AWSCURRENT version was rejected; cleared when the version changes. */
+  rotationUnfinished?: { currentVersionId?: string; pendingVersionId?: string; since: number };
   failures = 0;
   timer?: ReturnType<typeof setTimeout>;
   staleTimer?: ReturnType<typeof setTimeout>;
@@ -75,6 +77,7 @@ export class SecretRecord {
     if (this.current) {
       s.source = this.current.source;
       s.versionId = this.current.versionId;
+      if (this.current.createdDate) s.versionCreatedAt = this.current.createdDate;
     }
     if (this.fetchedAt !== undefined) {
       s.fetchedAt = new Date(this.fetchedAt);
@@ -91,6 +94,10 @@ export class SecretRecord {
       s.rejectionReason = this.rejectionReason;
     }
     if (this.nextRefreshAt !== undefined) s.nextRefreshAt = new Date(this.nextRefreshAt);
+    if (this.rotationUnfinished && this.rotationUnfinished.currentVersionId === this.current?.versionId) {
+      s.rotationUnfinished = { since: new Date(this.rotationUnfinished.since) };
+      if (this.rotationUnfinished.pendingVersionId) s.rotationUnfinished.pendingVersionId = this.rotationUnfinished.pendingVersionId;
+    }
     return s;
   }
 

@@ -377,6 +377,31 @@ describe('SecretStore', () => {
     await store.stop();
   });
 
+  it('an unfinished rotation reported by a connection is a metric, an audit record, a warning, an event and a state until AWSCURRENT moves', async () => {
+    const warnings: string[] = [];
+    const { store, memory, audit } = setup({ 'app/db': { password: 'old-password-1' } }, { logger: { log: () => {}, warn: (m) => void warnings.push(m), error: () => {} } });
+    const e = store.register({ ref: 'app/db' });
+    await store.start();
+    const current = e.current()!.versionId;
+    const pending = memory.put('app/db', { password: 'new-password-2' }, { versionStages: ['AWSPENDING'] });
+    const events: unknown[] = [];
+    store.on('rotationUnfinished', (ev) => events.push(ev));
+    expect((await store.fetchVersion('app/db', { versionStage: 'AWSPENDING' })).versionId).toBe(pending);
+    store.reportRotationUnfinished('app/db');
+    store.reportRotationUnfinished('app/db'); // the same versions count once
+    expect(e.state().rotationUnfinished).toEqual({ pendingVersionId: pending, since: expect.any(Date) });
+    expect(store.metrics().rotationsUnfinished).toBe(1);
+    expect(audit.filter((a) => a.type === 'rotation-unfinished')).toEqual([expect.objectContaining({ secretId: 'app/db', versionId: pending, stage: 'AWSPENDING', outcome: 'failure' })]);
+    expect(warnings.filter((w) => w.includes('unfinished'))).toEqual([expect.stringContaining('keyturn secrets rotate app/db --resume')]);
+    expect(events).toEqual([expect.objectContaining({ secretId: 'app/db', currentVersionId: current, pendingVersionId: pending })]);
+    expect(JSON.stringify([e.state(), audit, warnings, events])).not.toMatch(/password-[12]/);
+    // The rotation finishes: AWSPENDING becomes AWSCURRENT, and the state no longer says unfinished.
+    memory.put('app/db', { password: 'new-password-2' }, { versionId: `${pending}-finished` });
+    await store.refresh('app/db', { force: true });
+    expect(e.state().rotationUnfinished).toBeUndefined();
+    await store.stop();
+  });
+
   it('secrets registered after start() load in the background, together', async () => {
     const { store, source } = setup({ a: 'A', b: 'B', c: 'C' });
     store.register({ ref: 'a' });

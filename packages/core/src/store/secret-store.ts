@@ -7,7 +7,7 @@ import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
 import { SecretsStartupError } from '../errors/secrets-startup.error.js';
 import type { AuditEvent } from '../observability/audit.js';
 import { describeMismatch, type SecretMismatch } from '../migration/secret-mismatch.js';
-import { MetricsRecorder, type MetricsSnapshot } from '../observability/metrics.js';
+import { MetricsRecorder, type ConnectionMetricEvent, type MetricsSnapshot } from '../observability/metrics.js';
 import { parseSecretRef, type SecretRef } from '../refs/secret-ref.js';
 import { AwsSecretsManagerSource } from '../sources/aws-secrets-manager.source.js';
 import { ChainSource } from '../sources/chain.source.js';
@@ -44,7 +44,9 @@ export class SecretStore {
   readonly #options: SecretStoreOptions;
   readonly #records = new Map<string, SecretRecord>();
   readonly #metrics = new MetricsRecorder();
-  readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set(), mismatch: new Set() };
+  readonly #listeners: { [E in keyof SecretStoreEvents]: Set<Listener<E>> } = { rotation: new Set(), rejected: new Set(), error: new Set(), state: new Set(), mismatch: new Set(), rotationUnfinished: new Set() };
+  /** The last AWSPENDING version read per secret (by fetchVersion), for unfinished-rotation reports. */
+  readonly #pendingRead = new Map<string, string>();
   readonly #versionFlights = new Map<string, Promise<SecretValue>>();
   readonly #due = new Set<SecretRecord>();
   #flushQueued = false;
@@ -119,7 +121,7 @@ export class SecretStore {
     this.#running = true;
     this.#getSource();
     if (this.#options.metrics?.openTelemetry !== false) {
-      await this.#metrics.enableOpenTelemetry(this.#options.metrics?.meter, () => this.states().map((s) => ({ secretId: s.secretId, ageMs: s.ageMs })));
+      await this.#metrics.enableOpenTelemetry(this.#options.metrics?.meter, () => this.states(), this.#options.metrics);
     }
     const records = [...this.#records.values()];
     await this.#fetch(records.filter((r) => !r.current));
@@ -194,7 +196,43 @@ export class SecretStore {
       flight = this.#fetchOne(request).finally(() => this.#versionFlights.delete(key));
       this.#versionFlights.set(key, flight);
     }
-    return flight;
+    const value = await flight;
+    if (opts.versionStage === 'AWSPENDING') this.#pendingRead.set(secretId, value.versionId);
+    return value;
+  }
+
+  /**
+   * Reports that AWSPENDING of `secretId` authenticated where its AWSCURRENT was rejected: a rotation
+   * changed the credentials (setSecret) and did not finish, so AWSPENDING holds the only working copy.
+   * The connection helpers call it; it becomes a metric, an audit record, a warning naming the way
+   * out, a `rotationUnfinished` event, and `rotationUnfinished` in the secret's state (degraded in
+   * health) until AWSCURRENT moves. Repeated reports for the same versions count once.
+   */
+  reportRotationUnfinished(secretId: string): void {
+    const r = this.#records.get(SecretRecord.keyOf(this.#requestOf(parseSecretRef(secretId))));
+    const currentVersionId = r?.current?.versionId;
+    const pendingVersionId = this.#pendingRead.get(secretId);
+    const known = r?.rotationUnfinished;
+    if (known && known.currentVersionId === currentVersionId && known.pendingVersionId === pendingVersionId) return;
+    const now = Date.now();
+    if (r) r.rotationUnfinished = { currentVersionId, pendingVersionId, since: now };
+    this.#metrics.rotationUnfinished(secretId);
+    this.#audit({ type: 'rotation-unfinished', secretId, versionId: pendingVersionId, stage: 'AWSPENDING', source: this.#getSource().name, outcome: 'failure', latencyMs: 0 });
+    this.#log(
+      'warn',
+      `Rotation of secret "${secretId}" is unfinished: AWSPENDING${pendingVersionId ? ` (version ${pendingVersionId})` : ''} authenticates where AWSCURRENT${currentVersionId ? ` (version ${currentVersionId})` : ''} is rejected, so AWSPENDING holds the working credentials; resume the rotation with its own token (keyturn secrets rotate ${secretId} --resume) and do not remove AWSPENDING`,
+      { secretId, versionId: currentVersionId, pendingVersionId },
+    );
+    this.#emit('rotationUnfinished', { secretId, currentVersionId, pendingVersionId, at: new Date(now) });
+    if (r && this.#listeners.state.size > 0) this.#emit('state', r.state(now));
+  }
+
+  /**
+   * Counts a connection event of the TypeORM / ioredis integrations (an authentication retry, a live
+   * re-authentication after a rotation) in the store's metrics.
+   */
+  reportConnectionEvent(event: ConnectionMetricEvent): void {
+    this.#metrics.connection(event);
   }
 
   async #fetchOne(request: SecretRequest): Promise<SecretValue> {
@@ -427,6 +465,7 @@ export class SecretStore {
     if (failedAt >= 0) {
       const error = this.#hookFailure(r, bindings[failedAt], (settled[failedAt] as PromiseRejectedResult).reason);
       this.#metrics.error(error.code ?? error.name, id);
+      this.#metrics.rejected(id);
       if (!previous || r.status === 'pending') {
         r.rejectedVersionId = value.versionId;
         r.rejectionReason = error.message;
@@ -463,6 +502,7 @@ export class SecretStore {
     const rotated = previous !== undefined && previous.versionId !== value.versionId;
     this.#audit({ type: rotated ? 'rotation' : 'load', secretId: id, versionId: value.versionId, stage, source: value.source, outcome: 'success', latencyMs });
     if (rotated) {
+      this.#metrics.rotation(id);
       const at = new Date(now);
       const base = { secretId: id, previousVersionId: previous.versionId, versionId: value.versionId, stage, at };
       this.#log('log', `Secret "${id}" rotated: version ${previous.versionId} -> ${value.versionId}`, { secretId: id, versionId: value.versionId });

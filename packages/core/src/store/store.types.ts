@@ -1,7 +1,7 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
 import type { AuditSink, KeyturnLogger } from '../observability/audit.js';
 import type { SecretMismatch } from '../migration/secret-mismatch.js';
-import type { MeterLike } from '../observability/metrics.js';
+import type { MeterLike, MetricsOptions } from '../observability/metrics.js';
 import type { SecretRef, SecretRefInput } from '../refs/secret-ref.js';
 import type { SecretSource } from '../sources/secret-source.js';
 import type { SecretValue } from '../values/secret-value.js';
@@ -21,6 +21,8 @@ export interface SecretState {
   /** Source that served the current value. */
   source?: string;
   versionId?: string;
+  /** When the served version was created in the source (Secrets Manager's CreatedDate), if it says. */
+  versionCreatedAt?: Date;
   fetchedAt?: Date;
   ageMs?: number;
   lastErrorCode?: string;
@@ -31,6 +33,11 @@ export interface SecretState {
   rejectedVersionId?: string;
   rejectionReason?: string;
   nextRefreshAt?: Date;
+  /**
+   * Set while a rotation is unfinished: AWSPENDING authenticated where AWSCURRENT (`versionId`) was
+   * rejected, so AWSPENDING holds the working credentials. Cleared when AWSCURRENT moves.
+   */
+  rotationUnfinished?: { pendingVersionId?: string; since: Date };
 }
 
 /** How a secret is registered with the store. */
@@ -103,9 +110,12 @@ export interface SecretStoreOptions {
   /**
    * OpenTelemetry: instruments are registered on `meter`, else on the global provider when
    * `@opentelemetry/api` is installed (no-op otherwise). `openTelemetry: false` turns it off.
-   * @default { openTelemetry: true }
+   * `secretAttributes` bounds the series: by default only the secrets registered when the store
+   * starts carry `keyturn.secret.id`; secrets loaded later on demand (per-tenant) are aggregated.
+   * @default { openTelemetry: true, secretAttributes: 'registered' }
+   * @example { meter: keyturnMeter(meterProvider), secretAttributes: 'all' }
    */
-  metrics?: { openTelemetry?: boolean; meter?: MeterLike };
+  metrics?: { openTelemetry?: boolean; meter?: MeterLike } & MetricsOptions;
   /**
    * Random source for jitter (tests pass a fixed one).
    * @default Math.random
@@ -149,6 +159,18 @@ export interface SecretStoreEvents {
   state: SecretState;
   /** Migration mode: a side-by-side source found a disagreement (secret, key paths, versions; no value). */
   mismatch: SecretMismatch;
+  /** AWSPENDING authenticated while AWSCURRENT was rejected: a rotation changed the credentials and did not finish. */
+  rotationUnfinished: RotationUnfinishedEvent;
+}
+
+/** A rotation that changed the credentials and did not finish (see {@link SecretStore.reportRotationUnfinished}). */
+export interface RotationUnfinishedEvent {
+  secretId: string;
+  /** The AWSCURRENT version that was rejected. */
+  currentVersionId?: string;
+  /** The AWSPENDING version that authenticated, when the store read it. */
+  pendingVersionId?: string;
+  at: Date;
 }
 
 /** One registered secret: a synchronous view of the cache. */

@@ -110,6 +110,7 @@ export async function createRotatingRedis(secret: SecretInput, options: RedisRot
       const now = Date.now();
       episode ??= { startedAt: now, backoff: retry.initialBackoffMs, nextDelay: 0 };
       const code = redisAuthCode(error) ?? 'WRONGPASS';
+      credentials.report({ type: 'retry', system: credentials.system, code });
       if (now - episode.startedAt >= retry.budgetMs) {
         const rejected = new CredentialsRejectedError({
           secretId: source.secretId,
@@ -177,9 +178,15 @@ export async function createRotatingRedis(secret: SecretInput, options: RedisRot
     if (!reauth || internals.status !== 'ready' || internals.condition?.subscriber) return;
     const args = next.credentials.username === undefined ? [next.credentials.password ?? ''] : [next.credentials.username, next.credentials.password ?? ''];
     client.call('AUTH', ...args).then(
-      () => logger?.log(`Redis connection re-authenticated with version ${next.versionId} of secret "${source.secretId}"`),
+      () => {
+        credentials.report({ type: 'reauthentication', system: credentials.system, outcome: 'success' });
+        logger?.log(`Redis connection re-authenticated with version ${next.versionId} of secret "${source.secretId}"`);
+      },
       // A failed AUTH leaves the connection authenticated as before.
-      (error: Error) => logger?.warn(`re-authenticating the Redis connection with version ${next.versionId} of secret "${source.secretId}" failed (${redisAuthCode(error) ?? error.name}); it stays authenticated as before`),
+      (error: Error) => {
+        credentials.report({ type: 'reauthentication', system: credentials.system, outcome: 'failure', code: redisAuthCode(error) ?? error.name });
+        logger?.warn(`re-authenticating the Redis connection with version ${next.versionId} of secret "${source.secretId}" failed (${redisAuthCode(error) ?? error.name}); it stays authenticated as before`);
+      },
     );
   });
 

@@ -4,6 +4,7 @@ import { earlyLoadFailure } from './early-load-failure.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle, SecretVersionStage } from './interfaces/secret-handle.interface.js';
 import type { SecretValueTransformer } from './secret-value.transformer.js';
+import type { ConnectionEvent } from '../rebuild/credentials-source.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -53,6 +54,14 @@ export class StoreSecretHandle<T> implements SecretHandle<T> {
       // The same wrapping as the store's refreshes: a foreign error's message may quote the value.
       throw wrapHookFailure(this.entry.secretId, error, { path: this.def.key });
     }
+  }
+
+  reportRotationUnfinished(): void {
+    this.store.reportRotationUnfinished(this.entry.secretId);
+  }
+
+  reportConnectionEvent(event: ConnectionEvent): void {
+    this.store.reportConnectionEvent({ ...event, secretId: this.entry.secretId });
   }
 
   toJSON(): SecretState {

@@ -1,5 +1,5 @@
 import type { SecretStore, SecretValue } from '@keyturn/core';
-import type { CredentialsSource, CredentialsVersion } from './credentials-source.js';
+import type { ConnectionEvent, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** The parts of a `SecretHandle` (from `@InjectSecret` / `SecretsService.handle`) the adapter uses. */
 export interface SecretHandleLike<T> {
@@ -8,6 +8,8 @@ export interface SecretHandleLike<T> {
   state(): { versionId?: string };
   refresh(opts?: { force?: boolean }): Promise<{ changed: boolean }>;
   fetchVersion(stage: 'AWSPENDING'): Promise<T>;
+  reportRotationUnfinished?(): void;
+  reportConnectionEvent?(event: ConnectionEvent): void;
   readonly changes$: { subscribe(next: (event: { versionId: string }) => void): { unsubscribe(): void } };
 }
 
@@ -39,6 +41,8 @@ export function credentialsFromSecretHandle<T>(handle: SecretHandleLike<T>): Cre
       const subscription = handle.changes$.subscribe(() => listener({ versionId: handle.state().versionId ?? 'current', stage: 'AWSCURRENT', value: handle.get() }));
       return () => subscription.unsubscribe();
     },
+    pendingInUse: () => handle.reportRotationUnfinished?.(),
+    connectionEvent: (event) => handle.reportConnectionEvent?.(event),
   };
 }
 
@@ -75,6 +79,8 @@ export async function credentialsFromSecretStore(store: SecretStore, secretId: s
       }
     },
     onChange: (listener) => entry.subscribe(() => listener(current())),
+    pendingInUse: () => store.reportRotationUnfinished(id),
+    connectionEvent: (event) => store.reportConnectionEvent({ ...event, secretId: id }),
   };
 }
 

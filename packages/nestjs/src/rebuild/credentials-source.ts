@@ -30,7 +30,35 @@ export interface CredentialsSource<T = unknown> {
   pending(): Promise<CredentialsVersion<T> | undefined>;
   /** Calls `listener` after AWSCURRENT moved to a new version; returns an unsubscribe function. */
   onChange(listener: (version: CredentialsVersion<T>) => void): () => void;
+  /**
+   * Called once per AWSPENDING version when it authenticated where AWSCURRENT was rejected: a
+   * rotation changed the credentials and did not finish. Optional; the adapters report it to the store.
+   */
+  pendingInUse?(pending: { readonly versionId: string; readonly stage: string }): void;
+  /**
+   * Called for each authentication retry of a new connection and each live re-authentication after a
+   * rotation. Optional; the adapters count them in the store's metrics.
+   */
+  connectionEvent?(event: ConnectionEvent): void;
 }
+
+/** What the connection helpers report for metrics: codes and outcomes, never credentials. */
+export type ConnectionEvent =
+  | {
+      /** A new connection was rejected and is tried again (refreshed AWSCURRENT, AWSPENDING, or after back-off). */
+      readonly type: 'retry';
+      /** `db.system.name` of the server: `postgresql`, `redis`. */
+      readonly system: string;
+      /** The server's code for the rejection (`28P01`, `WRONGPASS`). */
+      readonly code: string;
+    }
+  | {
+      /** A live connection authenticated again with a rotated version (Redis `AUTH`). */
+      readonly type: 'reauthentication';
+      readonly system: string;
+      readonly outcome: 'success' | 'failure';
+      readonly code?: string;
+    };
 
 /** Logger shape accepted by the connection helpers (a Nest `Logger` fits). */
 export interface ConnectionLogger {

@@ -12,6 +12,14 @@ class FakeSecret implements CredentialsSource<Creds> {
   pendingVersion?: CredentialsVersion<Creds>;
   unavailable = false;
   refreshes = 0;
+  pendingUsed: string[] = [];
+  events: unknown[] = [];
+  connectionEvent(e: unknown) {
+    this.events.push(e);
+  }
+  pendingInUse(p: { versionId: string; stage: string }) {
+    this.pendingUsed.push(`${p.versionId}:${p.stage}`);
+  }
   current() {
     return this.cached;
   }
@@ -54,6 +62,14 @@ function setup(budgetMs = 2_000) {
 }
 
 describe('RotatingCredentials', () => {
+  it('reports each rejected attempt as a connection retry (system and code, no credentials)', async () => {
+    const { secret, connect, accept } = setup();
+    accept('p2');
+    secret.pendingVersion = { versionId: 'v2', stage: 'AWSPENDING', value: { user: 'app', password: 'p2' } };
+    await expect(connect()).resolves.toBe('p2');
+    expect(secret.events).toEqual([{ type: 'retry', system: 'postgresql', code: '28P01' }]);
+  });
+
   it('uses AWSCURRENT while it is accepted', async () => {
     const { connect, attempts, secret } = setup();
     expect(await connect()).toBe('p1');
@@ -67,6 +83,7 @@ describe('RotatingCredentials', () => {
     accept('p2');
     expect(await connect()).toBe('p2');
     expect(attempts).toEqual(['v1:AWSCURRENT', 'v2:AWSCURRENT']);
+    expect(secret.pendingUsed).toEqual([]);
   });
 
   it('tries AWSPENDING when AWSCURRENT is rejected and has not moved, and keeps using it until AWSCURRENT moves', async () => {
@@ -76,6 +93,8 @@ describe('RotatingCredentials', () => {
     expect(await connect()).toBe('p2');
     expect(await connect()).toBe('p2');
     expect(attempts).toEqual(['v1:AWSCURRENT', 'v2:AWSPENDING', 'v2:AWSPENDING']);
+    // An unfinished rotation: reported once, when AWSPENDING first authenticated.
+    expect(secret.pendingUsed).toEqual(['v2:AWSPENDING']);
     secret.remote = { ...secret.pendingVersion, stage: 'AWSCURRENT' };
     await secret.refresh();
     expect(credentials.select()).toMatchObject({ versionId: 'v2', stage: 'AWSCURRENT' });

@@ -1,5 +1,5 @@
 import { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './auth-retry.options.js';
-import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
+import type { ConnectionEvent, ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 import { CredentialsRejectedError } from './errors/credentials-rejected.error.js';
 
 /** Credentials chosen for one new connection, with the version they came from. */
@@ -17,6 +17,11 @@ export interface RotatingCredentialsOptions<C> {
   describeUser: (credentials: C) => string | undefined;
   /** Server kind named in errors, e.g. `PostgreSQL`. */
   service: string;
+  /**
+   * `db.system.name` reported with connection metrics.
+   * @default `service` in lower case
+   */
+  system?: string;
   retry?: AuthRetryOptions;
   logger?: ConnectionLogger;
 }
@@ -35,7 +40,7 @@ export class RotatingCredentials<C> {
   private readonly parsed = new Map<string, C>();
   private readonly failedWith = new WeakMap<object, SelectedCredentials<C>>();
   /** AWSPENDING in use because it authenticated while AWSCURRENT (`whileCurrent`) was rejected. */
-  private pin?: { selected: SelectedCredentials<C>; whileCurrent: string };
+  private pin?: { selected: SelectedCredentials<C>; whileCurrent: string; reported?: boolean };
   private recovering?: Promise<void>;
 
   constructor(
@@ -47,6 +52,20 @@ export class RotatingCredentials<C> {
 
   get secretId(): string {
     return this.source.secretId;
+  }
+
+  /** `db.system.name` of the server (`postgresql`, `redis`). */
+  get system(): string {
+    return this.options.system ?? this.options.service.toLowerCase();
+  }
+
+  /** Hands a connection event to the source (metrics); a throwing sink never breaks a connection. */
+  report(event: ConnectionEvent): void {
+    try {
+      this.source.connectionEvent?.(event);
+    } catch {
+      // Metrics are best effort.
+    }
   }
 
   /** The credentials for the next new connection. */
@@ -81,6 +100,11 @@ export class RotatingCredentials<C> {
       const selected = this.select();
       try {
         const result = await attempt(selected);
+        if (this.pin && this.pin.selected === selected && !this.pin.reported) {
+          // AWSPENDING works where AWSCURRENT is rejected: the rotation is unfinished.
+          this.pin.reported = true;
+          this.source.pendingInUse?.({ versionId: selected.versionId, stage: selected.stage });
+        }
         if (failures > 0) {
           this.options.logger?.log(
             `${this.options.service} accepted credentials from secret "${this.secretId}" version ${selected.versionId} (${selected.stage}) after ${failures} rejected attempt(s) in ${Date.now() - started} ms`,
@@ -91,6 +115,7 @@ export class RotatingCredentials<C> {
         const code = authCode(error);
         if (code === undefined) throw error;
         failures += 1;
+        this.report({ type: 'retry', system: this.system, code });
         const used = (typeof error === 'object' && error !== null && this.failedWith.get(error)) || selected;
         tried.add(used.versionId);
         const elapsedMs = Date.now() - started;

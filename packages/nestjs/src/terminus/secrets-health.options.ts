@@ -13,11 +13,20 @@ export interface SecretsHealthOptions {
    * @default true
    */
   includeOptional?: boolean;
+  /**
+   * Whether the payload names each secret with its state, source, version and error code. Without
+   * details it carries the overall state and counts only, for a probe anyone can reach. A call can
+   * override it: `check('secrets', { details: isOperator })`.
+   * @default true
+   * @example { details: false }
+   */
+  details?: boolean;
 }
 
 export const SECRETS_HEALTH_DEFAULTS = {
   degradedAs: 'up',
   includeOptional: true,
+  details: true,
 } as const satisfies Required<SecretsHealthOptions>;
 
 /** Injection token of the health options. */

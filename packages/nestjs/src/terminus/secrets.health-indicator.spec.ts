@@ -20,6 +20,14 @@ describe('SecretsHealthIndicator', () => {
     expect(indicator(states, 'down').check('k').k).toMatchObject({ status: 'down', state: 'degraded', degraded: ['a', 'b'] });
   });
 
+  it('reports an unfinished rotation as degraded, with "rotation: unfinished" and the AWSPENDING version in the details', () => {
+    const states = () => [s('db', 'fresh', { versionId: 'v1', rotationUnfinished: { pendingVersionId: 'v2', since: new Date() } }), s('c', 'fresh')];
+    const result = indicator(states).check('k').k;
+    expect(result).toMatchObject({ status: 'up', state: 'degraded', degraded: ['db'] });
+    expect(result.secrets).toMatchObject({ db: { state: 'fresh', versionId: 'v1', rotation: 'unfinished', pendingVersionId: 'v2' } });
+    expect(result.secrets.c).not.toHaveProperty('rotation');
+  });
+
   it('is down when a required secret failed (access denied) or its stale bound has passed', () => {
     const result = indicator(() => [
       s('a', 'failed', { lastErrorCode: 'AccessDeniedException' }),
@@ -38,6 +46,17 @@ describe('SecretsHealthIndicator', () => {
     const data = indicator(() => [s('a', 'fresh')]).isHealthy().secrets as Record<string, unknown>;
     expect(Object.keys(data).filter((k) => k === 'status')).toEqual(['status']);
     expect(Object.keys(data.secrets as object)).toEqual(['a']);
+  });
+});
+
+describe('SecretsHealthIndicator without details', () => {
+  it('gives the state and counts only, with the same status', () => {
+    const states = () => [s('db/secret', 'stale', { versionId: 'v1', staleUntil: new Date(Date.now() + 60_000) }), s('jwt', 'fresh', { versionId: 'v2' })];
+    const result = indicator(states).check('k', { details: false });
+    expect(result).toEqual({ k: { status: 'up', state: 'degraded', counts: { total: 2, failing: 0, degraded: 1 } } });
+    expect(JSON.stringify(result)).not.toMatch(/db\/secret|v1|v2|jwt/);
+    const down = new SecretsHealthIndicator(new HealthIndicatorService(), fakeStore(() => [s('a', 'failed', { lastErrorCode: 'AccessDeniedException' })]), { details: false }).check('k');
+    expect(down).toEqual({ k: { status: 'down', state: 'down', counts: { total: 1, failing: 1, degraded: 0 } } });
   });
 });
 

@@ -15,6 +15,22 @@ export interface SecretHealthDetail {
   lastErrorCode?: string;
   staleUntil?: string;
   rejectedVersionId?: string;
+  /**
+   * `'unfinished'` while AWSPENDING authenticates where AWSCURRENT is rejected: the credentials
+   * changed and the rotation did not finish (resume it: `keyturn secrets rotate <id> --resume`).
+   */
+  rotation?: 'unfinished';
+  /** The AWSPENDING version that holds the working credentials, when known. */
+  pendingVersionId?: string;
+}
+
+/** Per-call options of {@link SecretsHealthIndicator.check}. */
+export interface SecretsHealthCheckOptions {
+  /**
+   * Name each secret in the payload (state, source, version, error code); `false` gives counts only.
+   * @default the module's `details` option (true)
+   */
+  details?: boolean;
 }
 
 /** Migration mode in the health payload: the side served and the open mismatches (key paths and versions, never values). */
@@ -38,7 +54,8 @@ export interface SecretsMigrationHealth {
  * Terminus health indicator for Keyturn secrets.
  * - up: every required secret is fresh;
  * - degraded (reported up with `state: 'degraded'`, or down with `degradedAs: 'down'`): stale values
- *   served within their bound, a fallback source in use, a rotated version rejected, or an optional secret failing;
+ *   served within their bound, a fallback source in use, a rotated version rejected, a rotation unfinished
+ *   (AWSPENDING holds the working credentials), or an optional secret failing;
  * - down: a required secret has no usable value, or its stale bound has passed.
  * In migration mode the payload has a `migration` entry listing open mismatches; they do not change the status.
  * Never throws; the payload lists ids, states and error codes, never values.
@@ -58,11 +75,17 @@ export class SecretsHealthIndicator {
   }
 
   /** Same as {@link check}; the name Terminus examples use. */
-  isHealthy<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key): HealthIndicatorResult<Key> {
-    return this.check(key);
+  isHealthy<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key, options?: SecretsHealthCheckOptions): HealthIndicatorResult<Key> {
+    return this.check(key, options);
   }
 
-  check<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key): HealthIndicatorResult<Key> {
+  /**
+   * The secrets' health under `key`. For a readiness probe: a degraded state stays up (by default),
+   * a required secret without a usable value is down. A liveness probe should not call it (an AWS
+   * outage must not restart the process).
+   * @param options.details overrides the module's `details` for this call (e.g. only for authenticated operators)
+   */
+  check<const Key extends string = 'secrets'>(key: Key = 'secrets' as Key, options: SecretsHealthCheckOptions = {}): HealthIndicatorResult<Key> {
     const session = this.health.check(key);
     let states: SecretState[];
     try {
@@ -81,9 +104,16 @@ export class SecretsHealthIndicator {
       if (unusable) {
         if (s.required) failing.push(s.secretId);
         else if (this.options.includeOptional) degraded.push(s.secretId);
-      } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined) {
+      } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined || s.rotationUnfinished !== undefined) {
         degraded.push(s.secretId);
       }
+    }
+    if (!(options.details ?? this.options.details)) {
+      // Counts only: no secret id, version or error code for callers that may not see them.
+      const counts = { total: states.length, failing: failing.length, degraded: degraded.length };
+      if (failing.length > 0) return session.down({ state: 'down', counts });
+      if (degraded.length > 0) return this.options.degradedAs === 'down' ? session.down({ state: 'degraded', counts }) : session.up({ state: 'degraded', counts });
+      return session.up({ state: 'up', counts });
     }
     const migration = this.#migration();
     const extra: { migration?: SecretsMigrationHealth } = migration ? { migration } : {};
@@ -126,5 +156,7 @@ function detail(s: SecretState): SecretHealthDetail {
     ...(s.lastErrorCode !== undefined ? { lastErrorCode: s.lastErrorCode } : {}),
     ...(s.staleUntil !== undefined ? { staleUntil: new Date(s.staleUntil).toISOString() } : {}),
     ...(s.rejectedVersionId !== undefined ? { rejectedVersionId: s.rejectedVersionId } : {}),
+    ...(s.rotationUnfinished !== undefined ? { rotation: 'unfinished' as const } : {}),
+    ...(s.rotationUnfinished?.pendingVersionId !== undefined ? { pendingVersionId: s.rotationUnfinished.pendingVersionId } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RotationEvent, SecretState } from '@keyturn/core';
+import type { ConnectionEvent } from '../../rebuild/credentials-source.js';
 
 /** Version stages that {@link SecretHandle.fetchVersion} can read besides AWSCURRENT. */
 export type SecretVersionStage = 'AWSPENDING' | 'AWSPREVIOUS';
@@ -21,4 +22,17 @@ export interface SecretHandle<T> {
   refresh(opts?: { force?: boolean }): Promise<{ changed: boolean }>;
   /** Reads another version stage (rotation window), validated and transformed like `get()`; not cached as current. */
   fetchVersion(stage: SecretVersionStage): Promise<T>;
+  /**
+   * Tells the store that AWSPENDING authenticated where AWSCURRENT was rejected (an unfinished
+   * rotation): a metric, an audit record, a warning, and `rotationUnfinished` in `state()` and in
+   * health until AWSCURRENT moves. The rotation-safe connections call it; call it from your own
+   * connection code when it falls back to AWSPENDING.
+   */
+  reportRotationUnfinished(): void;
+  /**
+   * Counts a connection event in the store's metrics (`keyturn.connection.auth_retries`,
+   * `keyturn.connection.reauthentications`). The rotation-safe connections call it; call it from
+   * your own connection code when it retries after a rejected login or re-authenticates.
+   */
+  reportConnectionEvent(event: ConnectionEvent): void;
 }
