@@ -50,7 +50,7 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
 
   beforeAll(async () => {
     if (target === 'emulator') {
-      const e = await startEmulator({ port: 0 });
+      const e = await startEmulator({ port: 0, regions: ['us-east-1', 'eu-west-1'] });
       endpoint = e.endpoint;
       stop = () => e.stop();
     } else {

@@ -34,7 +34,7 @@ describe('multi-region', () => {
     expect((await failure(east.send(new GetSecretValueCommand({ SecretId: b.ARN! })))).name).toBe('ResourceNotFoundException');
   });
 
-  it('a region that is not served is refused', async () => {
+  it('a region that is not listed is refused', async () => {
     const c = clientFor(emulator.endpoint, { region: 'ap-south-1', credentials: { accessKeyId: 'mr', secretAccessKey: 'mr-secret' } });
     try {
       expect((await failure(c.send(new ListSecretsCommand({})))).name).toBe('InvalidSignatureException');
@@ -66,7 +66,7 @@ describe('AWS quotas mode', () => {
   let west: SecretsManagerClient;
   beforeAll(async () => {
     // scale 0.0001: GetSecretValue 1/s, BatchGetSecretValue and ListSecrets 0.01/s (burst 1), writes 0.005/s (burst 1).
-    emulator = await startEmulator({ port: 0, quotas: { scale: 0.0001 } });
+    emulator = await startEmulator({ port: 0, regions: ['us-east-1', 'eu-west-1'], quotas: { scale: 0.0001 } });
     east = clientFor(emulator.endpoint, { region: 'us-east-1' });
     west = clientFor(emulator.endpoint, { region: 'eu-west-1' });
   });
@@ -85,5 +85,22 @@ describe('AWS quotas mode', () => {
     await expect(west.send(new ListSecretsCommand({}))).resolves.toHaveProperty('SecretList');
     await expect(east.send(new CreateSecretCommand({ Name: 'q/one', SecretString: 'v' }))).resolves.toHaveProperty('ARN');
     await expect(east.send(new GetSecretValueCommand({ SecretId: 'q/one' }))).resolves.toHaveProperty('SecretString', 'v');
+  });
+});
+
+describe('single-region default', () => {
+  it('without `regions`, the default region answers requests naming any region', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    const east = clientFor(emulator.endpoint, { region: 'us-east-1' });
+    const west = clientFor(emulator.endpoint, { region: 'eu-west-1' });
+    try {
+      const { ARN } = await east.send(new CreateSecretCommand({ Name: 'single/one', SecretString: 'v' }));
+      expect(ARN).toContain(':us-east-1:');
+      expect((await west.send(new GetSecretValueCommand({ SecretId: 'single/one' }))).SecretString).toBe('v');
+    } finally {
+      east.destroy();
+      west.destroy();
+      await emulator.stop();
+    }
   });
 });

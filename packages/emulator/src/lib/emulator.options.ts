@@ -38,9 +38,11 @@ export interface EmulatorOptions {
    */
   region?: string;
   /**
-   * Regions served. Each has its own secrets; a request's region is the one of its SigV4
-   * credential scope. Replication copies secrets between them.
-   * @default every well-formed region name (`us-east-1`, `eu-west-3`, ...)
+   * Regions served, besides `region`. Each has its own secrets; a request's region is the one of
+   * its SigV4 credential scope, and a region not listed is refused. Replication copies secrets
+   * between them. Without it, `region` alone answers requests naming any region (and with
+   * `credentials`, a signature scoped to another region is refused).
+   * @default undefined (single region)
    * @example ['us-east-1', 'eu-west-1']
    */
   regions?: string[];

@@ -62,13 +62,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   /** Every region, by ARN: what the rotation runner and scheduler work on. */
   const repository = new SecretRepository(store, o.region, true);
   const home = new SecretRepository(store, o.region);
+  // Without `regions`, one region answers whatever region a request names (as a single-region
+  // endpoint); with it, each served region has its own secrets.
   const served = o.regions ? new Set([o.region, ...o.regions]) : undefined;
-  const servesRegion = (r: string) => (served ? served.has(r) : REGION.test(r));
+  const servesRegion = (r: string) => (served ? served.has(r) : r === o.region);
   const registry = new RotationHandlerRegistry();
   for (const [arn, h] of Object.entries(o.rotationHandlers ?? {})) registry.register(arn, h);
   const runner = new RotationRunner({ repository, registry, rotationTimeScale: o.rotationTimeScale, retry: o.rotationRetry, log: log ?? (() => undefined) });
   const services = new Map<string, SecretsManagerService>();
-  const serviceFor = (region: string): SecretsManagerService | undefined => {
+  const serviceFor = (requested: string): SecretsManagerService | undefined => {
+    const region = served ? requested : o.region;
     if (!servesRegion(region)) return undefined;
     let s = services.get(region);
     if (!s) {

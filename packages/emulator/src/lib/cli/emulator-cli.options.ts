@@ -21,7 +21,7 @@ export const EMULATOR_CLI_FLAGS: readonly EmulatorCliFlag[] = [
   { name: 'data', value: '<dir>', description: 'keep state in this directory (crash-safe journal); default: in memory' },
   { name: 'seed', value: '<file>', description: 'JSON or YAML file of secrets to create when missing' },
   { name: 'region', value: '<region>', description: 'default region: of requests naming none, and of seeded secrets (default us-east-1)' },
-  { name: 'regions', value: '<r1,r2,...>', description: 'regions served (default: any region named in the SigV4 scope)' },
+  { name: 'regions', value: '<r1,r2,...>', description: 'regions served, each with its own secrets, chosen by the SigV4 scope (default: --region alone answers every request)' },
   { name: 'account-id', value: '<id>', description: 'account id in ARNs (default 123456789012)' },
   { name: 'credentials', value: '<accessKeyId:secretAccessKey>', multiple: true, description: 'verify SigV4 signatures and accept only these keys (repeatable)' },
   { name: 'rotation-handler', value: '<lambdaArn=module[#export]>', multiple: true, description: 'rotation function module for a RotationLambdaARN (repeatable)' },
