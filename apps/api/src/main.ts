@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Keyturn sample API (${running.options.app}/${running.options.env}) is listening on ${running.url}`,
-    `  health  ${running.url}/health`,
+    `  health  ${running.url}/health/live  ${running.url}/health/ready`,
+    `  metrics ${running.url}/metrics`,
     `  status  ${running.url}/status`,
     `  token   POST ${running.url}/auth/token {"username":"demo","password":"<DEMO_USER_PASSWORD, default demo-password>"}`,
     running.stack

@@ -161,10 +161,10 @@ ${rows}
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(4, max + 1)]; } } },
       series: [
         {},
-        { label: 'refreshes / min', stroke: '#0969da', fill: 'rgba(9,105,218,0.08)', paths: uPlot.paths.stepped({ align: 1 }) },
+        { label: 'refreshes / min', stroke: '#0969da', fill: 'rgba(9,105,218,0.08)', paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
         { label: 'rotations', stroke: '#1a7f37', width: 0, points: { show: true, size: 10, fill: '#1a7f37' } },
         { label: 'errors', stroke: '#cf222e', width: 0, points: { show: true, size: 10, fill: '#cf222e' } },
-        { label: 'stale secrets', stroke: '#bf8700', fill: 'rgba(212,167,44,0.25)', paths: uPlot.paths.stepped({ align: 1 }) },
+        { label: 'stale secrets', stroke: '#bf8700', fill: 'rgba(212,167,44,0.25)', paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
       ],
       axes: [{}, { label: 'count' }],
     }, data, el);

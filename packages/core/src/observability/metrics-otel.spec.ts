@@ -126,6 +126,5 @@ describe('OpenTelemetry instruments (in-memory reader)', () => {
 });
 
 it('VERSION matches package.json', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   expect(VERSION).toBe((require('../../package.json') as { version: string }).version);
 });
