@@ -10,7 +10,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { startEmulator, type EmulatorServer, type RotationEvent } from '@keyturn/emulator';
+import { EMULATOR_CLI_FLAGS, startEmulator, type EmulatorServer, type RotationEvent } from '@keyturn/emulator';
 import { cli } from './cli-harness';
 
 // SigV4 credential checks and RotateSecret driving a real rotation function.
@@ -159,6 +159,15 @@ describe('keyturn emulator', () => {
     const r = await k('emulator', '--port', String(emu.port));
     expect(r.code).toBe(7);
     expect(r.stderr).toMatch(/in use: pick another with --port/);
+  });
+
+  it('takes the same flags as the keyturn-emulator bin (one parser)', async () => {
+    const r = await k('emulator', '--help');
+    expect(r.code).toBe(0);
+    for (const f of EMULATOR_CLI_FLAGS) if (!['region', 'help', 'version'].includes(f.name)) expect(r.stdout).toContain(`--${f.name}`);
+    const bad = await k('emulator', '--port', '0', '--credentials', 'nocolon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--credentials takes <accessKeyId>:<secretAccessKey>');
   });
 });
 

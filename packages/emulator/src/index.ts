@@ -8,4 +8,14 @@ export type { SeedDocument, SeedSecret } from './lib/seed/seed.js';
 export { ServiceError } from './lib/errors/service-error.js';
 export { SeedParseError } from './lib/errors/seed-parse-error.js';
 export { StoreCorruptError } from './lib/errors/store-corrupt-error.js';
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+export {
+  EMULATOR_CLI_FLAGS,
+  EmulatorCliUsageError,
+  emulatorOptionsFromFlags,
+  emulatorUsage,
+  parseEmulatorArgs,
+  type EmulatorCliFlag,
+  type EmulatorCliValues,
+} from './lib/cli/emulator-cli.options.js';
+export { AWS_QUOTAS, type QuotaOptions } from './lib/quotas/quota-limiter.js';

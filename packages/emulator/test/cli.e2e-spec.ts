@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@keyturn/testing';
-import { ensureBuilt, startBin, type BinProcess } from './bin';
+import { EMULATOR_CLI_FLAGS } from '../src/index';
+import { BIN, ensureBuilt, PACKAGE_DIR, startBin, type BinProcess } from './bin';
 
 const run = promisify(execFile);
 
@@ -32,7 +33,7 @@ describe('the bin driven by the AWS CLI', () => {
     const seed = join(dir, 'seed.yml');
     writeFileSync(seed, 'secrets:\n  - name: seeded/one\n    value: seeded-value-123\n');
     // SigV4 on: the CLI signs with the configured key, so this also checks botocore's signatures.
-    proc = await startBin(['--port', String(await freePort()), '--data', join(dir, 'data'), '--seed', seed, '--access-key', 'cli-key:cli-secret']);
+    proc = await startBin(['--port', String(await freePort()), '--data', join(dir, 'data'), '--seed', seed, '--credentials', 'cli-key:cli-secret']);
   });
   afterAll(async () => {
     if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
@@ -65,5 +66,38 @@ describe('the bin driven by the AWS CLI', () => {
     expect(log).toMatch(/GetSecretValue cli\/missing 400 ResourceNotFoundException [\d.]+ms/);
     expect(log).toMatch(/BatchGetSecretValue \[2 ids\] 200/);
     for (const value of ['cli-value-1', 'cli-value-2', 'seeded-value-123']) expect(log).not.toContain(value);
+  });
+});
+
+describe('the bin: flags shared with `keyturn emulator`, --version, notices under --quiet', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('--version prints the package version', async () => {
+    const { stdout } = await run(process.execPath, [BIN, '--version']);
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')).version);
+  });
+
+  it('--help lists every shared flag', async () => {
+    const { stdout } = await run(process.execPath, [BIN, '--help']);
+    for (const f of EMULATOR_CLI_FLAGS) expect(stdout).toContain(`--${f.name}`);
+  });
+
+  it('an unknown flag or a bad value is refused with exit code 1', async () => {
+    await expect(run(process.execPath, [BIN, '--access-key', 'a:b'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('access-key') });
+    await expect(run(process.execPath, [BIN, '--credentials', 'nocolon'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--credentials takes') });
+  });
+
+  it('with --quiet, a torn last journal line is still reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyturn-quiet-'));
+    try {
+      mkdirSync(join(dir, 'data'));
+      writeFileSync(join(dir, 'data', 'journal.log'), '0123456789abcdef {"seq":1,"put":{"arn":"x"');
+      const proc = await startBin(['--port', String(await freePort()), '--data', join(dir, 'data'), '--quiet']);
+      proc.child.kill('SIGINT');
+      await proc.exited;
+      expect(proc.output()).toMatch(/dropped a torn \(unterminated\) last journal line/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

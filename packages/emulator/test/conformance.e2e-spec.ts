@@ -20,6 +20,13 @@ import {
   UntagResourceCommand,
   UpdateSecretCommand,
   UpdateSecretVersionStageCommand,
+  PutResourcePolicyCommand,
+  GetResourcePolicyCommand,
+  DeleteResourcePolicyCommand,
+  ValidateResourcePolicyCommand,
+  ReplicateSecretToRegionsCommand,
+  RemoveRegionsFromReplicationCommand,
+  StopReplicationToReplicaCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { startMoto } from '@keyturn/testing';
@@ -43,7 +50,7 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
 
   beforeAll(async () => {
     if (target === 'emulator') {
-      const e = await startEmulator({ port: 0 });
+      const e = await startEmulator({ port: 0, regions: ['us-east-1', 'eu-west-1'] });
       endpoint = e.endpoint;
       stop = () => e.stop();
     } else {
@@ -568,6 +575,183 @@ describe.each<[TargetName]>([['emulator'], ['moto']])('conformance against %s', 
       expect(res.headers.get('content-type')).toBe('application/x-amz-json-1.1');
       expect(Object.values(res.json ?? {})).not.toContain(null);
       expect(typeof res.json?.CreatedDate).toBe('number');
+    }
+  });
+
+  // ------------------------------------------------------------------ fidelity additions
+
+  it('BatchGetSecretValue answers "Errors": [] when nothing failed (ids and filters)', async () => {
+    const a = unique('batch-ok');
+    await client.send(new CreateSecretCommand({ Name: a, SecretString: 'A' }));
+    const byIds = await raw(endpoint, 'BatchGetSecretValue', JSON.stringify({ SecretIdList: [a] }));
+    expect(byIds.json?.Errors).toEqual([]);
+    const byFilter = await raw(endpoint, 'BatchGetSecretValue', JSON.stringify({ Filters: [{ Key: 'name', Values: [a] }] }));
+    expect(byFilter.json?.Errors).toEqual([]);
+  });
+
+  it(`CreateSecret with 51 tags or a duplicate tag key: ${isMoto ? 'moto 5.2 accepts both (AWS refuses them)' : 'refused'}`, async () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    const many = client.send(new CreateSecretCommand({ Name: unique('tags51'), SecretString: 'v', Tags: tags }));
+    const dup = client.send(new CreateSecretCommand({ Name: unique('tagsdup'), SecretString: 'v', Tags: [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }] }));
+    if (isMoto) {
+      await expect(many).resolves.toHaveProperty('ARN');
+      await expect(dup).resolves.toHaveProperty('ARN');
+    } else {
+      expect((await failure(many)).name).toBe('ValidationException');
+      expect((await failure(dup)).name).toBe('InvalidParameterException');
+    }
+  });
+
+  describe('resource policies', () => {
+    const policy = (principal: unknown, condition?: unknown) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'secretsmanager:GetSecretValue', Resource: '*', ...(condition ? { Condition: condition } : {}) }] });
+    const scoped = policy({ AWS: 'arn:aws:iam::123456789012:role/app' });
+
+    it('Put stores the document, Get returns it, Delete removes it', async () => {
+      const name = unique('policy');
+      const { ARN } = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v' }));
+      expect((await client.send(new GetResourcePolicyCommand({ SecretId: name }))).ResourcePolicy).toBeUndefined();
+      await expect(client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: scoped }))).resolves.toMatchObject({ ARN, Name: name });
+      const got = await client.send(new GetResourcePolicyCommand({ SecretId: name }));
+      expect(got).toMatchObject({ ARN, Name: name });
+      expect(JSON.parse(got.ResourcePolicy!)).toEqual(JSON.parse(scoped));
+      await expect(client.send(new DeleteResourcePolicyCommand({ SecretId: name }))).resolves.toMatchObject({ ARN, Name: name });
+      expect((await client.send(new GetResourcePolicyCommand({ SecretId: name }))).ResourcePolicy).toBeUndefined();
+    });
+
+    it(`Put with BlockPublicPolicy and Principal "*": ${isMoto ? 'moto 5.2 stores it (AWS: PublicPolicyException)' : 'PublicPolicyException'}; without the flag it is stored`, async () => {
+      const name = unique('public');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v' }));
+      const blocked = client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy('*'), BlockPublicPolicy: true }));
+      if (isMoto) await expect(blocked).resolves.toHaveProperty('Name', name);
+      else expect((await failure(blocked)).name).toBe('PublicPolicyException');
+      await expect(client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy('*') }))).resolves.toHaveProperty('Name', name);
+    });
+
+    it(`Put with a document that is not JSON: ${isMoto ? 'moto 5.2 stores it (AWS: MalformedPolicyDocumentException)' : 'MalformedPolicyDocumentException'}`, async () => {
+      const name = unique('malformed');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v' }));
+      const put = client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: '{"Statement": [' }));
+      if (isMoto) await expect(put).resolves.toHaveProperty('Name', name);
+      else expect((await failure(put)).name).toBe('MalformedPolicyDocumentException');
+    });
+
+    it(`Validate: a scoped policy passes with no findings; a public one fails with findings {CheckName, ErrorMessage}${isMoto ? ' (moto 5.2 does not implement it: HTML 500)' : ''}`, async () => {
+      if (isMoto) {
+        expect((await failure(client.send(new ValidateResourcePolicyCommand({ ResourcePolicy: scoped })))).$metadata?.httpStatusCode).toBe(500);
+        return;
+      }
+      const ok = await client.send(new ValidateResourcePolicyCommand({ ResourcePolicy: scoped }));
+      expect(ok.PolicyValidationPassed).toBe(true);
+      expect(ok.ValidationErrors ?? []).toEqual([]);
+      const pub = await client.send(new ValidateResourcePolicyCommand({ ResourcePolicy: policy('*') }));
+      expect(pub.PolicyValidationPassed).toBe(false);
+      expect(pub.ValidationErrors).toEqual([{ CheckName: expect.any(String), ErrorMessage: expect.stringContaining('Principal') }]);
+    });
+
+    it('Get, Put and Delete on an unknown secret are ResourceNotFoundException', async () => {
+      const missing = unique('nopolicy');
+      for (const call of [
+        () => client.send(new GetResourcePolicyCommand({ SecretId: missing })),
+        () => client.send(new PutResourcePolicyCommand({ SecretId: missing, ResourcePolicy: scoped })),
+        () => client.send(new DeleteResourcePolicyCommand({ SecretId: missing })),
+      ]) {
+        expect((await failure(call())).name).toBe('ResourceNotFoundException');
+      }
+    });
+  });
+
+  describe('replication', () => {
+    let west: SecretsManagerClient;
+    beforeAll(() => {
+      west = clientFor(endpoint, { region: 'eu-west-1' });
+    });
+    afterAll(() => west?.destroy());
+
+    it('CreateSecret with AddReplicaRegions: the replica has the same name, the ARN differs only in region, PrimaryRegion names the primary', async () => {
+      const name = unique('repl');
+      const out = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1', AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+      expect(out.ReplicationStatus).toEqual([expect.objectContaining({ Region: 'eu-west-1', Status: 'InSync' })]);
+      const replica = await west.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(replica.ARN).toBe(out.ARN!.replace(':us-east-1:', ':eu-west-1:'));
+      expect(replica.PrimaryRegion).toBe('us-east-1');
+      expect((await west.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v1');
+      const primary = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(primary.ReplicationStatus?.map((r) => [r.Region, r.Status])).toEqual([['eu-west-1', 'InSync']]);
+    });
+
+    it('a new value on the primary reaches the replica', async () => {
+      const name = unique('repl-sync');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1', AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+      await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2' }));
+      expect((await west.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v2');
+    });
+
+    it('writes to a replica are refused (InvalidParameterException: replicas are read-only)', async () => {
+      const name = unique('repl-ro');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1', AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+      expect((await failure(west.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'from-replica' })))).name).toBe('InvalidParameterException');
+      expect((await failure(west.send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: 'k', Value: 'v' }] })))).name).toBe('InvalidParameterException');
+      expect((await west.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v1');
+    });
+
+    it('ReplicateSecretToRegions, then RemoveRegionsFromReplication deletes the replica', async () => {
+      const name = unique('repl-add');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }));
+      const added = await client.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+      expect(added.ReplicationStatus?.map((r) => r.Region)).toEqual(['eu-west-1']);
+      expect((await west.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v1');
+      const removed = await client.send(new RemoveRegionsFromReplicationCommand({ SecretId: name, RemoveReplicaRegions: ['eu-west-1'] }));
+      expect(removed.ReplicationStatus ?? []).toEqual([]);
+      expect((await failure(west.send(new DescribeSecretCommand({ SecretId: name })))).name).toBe('ResourceNotFoundException');
+    });
+
+    it(`StopReplicationToReplica promotes the replica to a standalone secret${isMoto ? ' (moto 5.2 does not implement it: HTML 500)' : ''}`, async () => {
+      const name = unique('repl-stop');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1', AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+      if (isMoto) {
+        expect((await failure(west.send(new StopReplicationToReplicaCommand({ SecretId: name })))).$metadata?.httpStatusCode).toBe(500);
+        return;
+      }
+      await west.send(new StopReplicationToReplicaCommand({ SecretId: name }));
+      const promoted = await west.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(promoted.PrimaryRegion ?? 'eu-west-1').toBe('eu-west-1');
+      await west.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'own' }));
+      expect((await west.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('own');
+      expect((await client.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus ?? []).toEqual([]);
+    });
+
+    it('deleting a primary that still has replicas is InvalidParameterException', async () => {
+      const name = unique('repl-del');
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1', AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+      for (const input of [{ ForceDeleteWithoutRecovery: true }, { RecoveryWindowInDays: 7 }]) {
+        expect((await failure(client.send(new DeleteSecretCommand({ SecretId: name, ...input })))).name).toBe('InvalidParameterException');
+      }
+    });
+  });
+
+  it(`quotas: a burst past the ListSecrets quota (scaled down) ${isMoto ? 'succeeds in moto 5.2 (no quotas; AWS: ThrottlingException)' : 'gets ThrottlingException (HTTP 400) in quotas mode'}`, async () => {
+    let target = endpoint;
+    let stopQuota: (() => Promise<void>) | undefined;
+    if (!isMoto) {
+      const q = await startEmulator({ port: 0, quotas: { scale: 0.01 } }); // ListSecrets: 1/s
+      target = q.endpoint;
+      stopQuota = () => q.stop();
+    }
+    const c = clientFor(target);
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => c.send(new ListSecretsCommand({ MaxResults: 1 }))));
+      const throttled = results.filter((r) => r.status === 'rejected');
+      if (isMoto) expect(throttled).toEqual([]);
+      else {
+        expect(throttled.length).toBeGreaterThan(0);
+        const err = (throttled[0] as PromiseRejectedResult).reason as Error & { $metadata?: { httpStatusCode?: number } };
+        expect(err.name).toBe('ThrottlingException');
+        expect(err.$metadata?.httpStatusCode).toBe(400);
+      }
+    } finally {
+      c.destroy();
+      await stopQuota?.();
     }
   });
 });

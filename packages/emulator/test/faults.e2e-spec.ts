@@ -76,7 +76,7 @@ describe('fault injection', () => {
   });
 
   it('the admin route sets and clears faults', async () => {
-    const set = await fetch(`${emulator.endpoint}/_keyturn/faults`, { method: 'POST', body: JSON.stringify({ operation: 'DescribeSecret', throttle: true }) });
+    const set = await fetch(`${emulator.endpoint}/_keyturn/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ operation: 'DescribeSecret', throttle: true }) });
     expect(set.status).toBe(200);
     expect((await failure(describe_())).name).toBe('ThrottlingException');
     const listed = (await (await fetch(`${emulator.endpoint}/_keyturn/faults`)).json()) as { faults: unknown[] };
@@ -86,7 +86,7 @@ describe('fault injection', () => {
   });
 
   it('an outage set over the admin route with durationMs ends by itself', async () => {
-    await fetch(`${emulator.endpoint}/_keyturn/faults`, { method: 'POST', body: JSON.stringify({ outage: true, durationMs: 1000 }) });
+    await fetch(`${emulator.endpoint}/_keyturn/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ outage: true, durationMs: 1000 }) });
     const deadline = Date.now() + 10_000;
     let refused = false;
     let back = false;

@@ -1,47 +1,31 @@
-import { resolve } from 'node:path';
-import type { EmulatorOptions } from '@keyturn/emulator';
-import { InvalidArgumentError, type Command } from 'commander';
+import { EMULATOR_CLI_FLAGS, emulatorOptionsFromFlags, type EmulatorCliValues, type EmulatorOptions } from '@keyturn/emulator';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from '../lib/command-context.js';
 import { CliError } from '../lib/errors/cli-error.js';
 import { UsageError } from '../lib/errors/usage-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { println } from '../lib/output.js';
 
-interface EmulatorCommandOptions {
-  port?: number;
-  host: string;
-  data?: string;
-  seed?: string;
-  accountId: string;
-  credentials?: string[];
-  rotationHandler?: string[];
-  log?: boolean;
-}
+const str = (v: EmulatorCliValues[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function port(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
-  return n;
-}
+/** Flags the `keyturn` program itself defines: taken from the global options. */
+const GLOBAL = new Set(['region', 'help', 'version']);
 
-/** `keyturn emulator` */
+/** `keyturn emulator`: the flags, their checks and their conversion are the `keyturn-emulator` bin's. */
 export function registerEmulator(program: Command, ctx: CommandContext): void {
-  program
-    .command('emulator')
-    .description('Run the local Secrets Manager-compatible emulator until Ctrl-C (SIGINT) or SIGTERM')
-    .option('--port <port>', 'port to listen on (default 4583; 0 picks a free one)', port)
-    .option('--host <host>', 'address to bind (keep loopback unless you need otherwise)', '127.0.0.1')
-    .option('--data <dir>', 'keep secrets in this directory (crash-safe journal); default: in memory')
-    .option('--seed <file>', 'JSON or YAML file of secrets to create when missing')
-    .option('--account-id <id>', 'account id in ARNs', '123456789012')
-    .option('--credentials <accessKeyId:secretAccessKey...>', 'verify SigV4 signatures and accept only these keys')
-    .option('--rotation-handler <lambdaArn=module[#export]...>', 'rotation function module for a RotationLambdaARN')
-    .option('--log', 'log one line per request (never values) to stderr')
+  const cmd = program.command('emulator').description('Run the local Secrets Manager-compatible emulator until Ctrl-C (SIGINT) or SIGTERM');
+  for (const f of EMULATOR_CLI_FLAGS) {
+    if (GLOBAL.has(f.name)) continue;
+    const flags = `--${f.name}${f.value ? ` ${f.value.replace(/^<(.*)>$/, f.multiple ? '<$1...>' : '<$1>')}` : ''}`;
+    cmd.addOption(new Option(flags, f.description));
+  }
+  cmd
     .addHelpText(
       'after',
       `
-The region is the global --region (default us-east-1). Point SDKs and the CLI at it with
-AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:4583 or --endpoint-url.
+The same flags as the keyturn-emulator command; the region is the global --region (default
+us-east-1). One line per request (never values) goes to stderr unless --quiet. Point SDKs and
+the CLI at it with AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:4583 or --endpoint-url.
 
 Examples:
   $ keyturn emulator --data .keyturn/emulator --seed secrets.seed.json
@@ -49,43 +33,35 @@ Examples:
   $ keyturn emulator --credentials local:local-secret --rotation-handler arn:aws:lambda:us-east-1:123456789012:function:rotate=./rotate.js#handler
 `,
     )
-    .action(async (opts: EmulatorCommandOptions, cmd: Command) => {
-      const g = ctx.globals(cmd);
-      const credentials = (opts.credentials ?? []).map((c) => {
-        const i = c.indexOf(':');
-        if (i <= 0 || i === c.length - 1) throw new UsageError(`--credentials expects accessKeyId:secretAccessKey, got an entry without ":"`);
-        return { accessKeyId: c.slice(0, i), secretAccessKey: c.slice(i + 1) };
-      });
-      const rotationHandlers: Record<string, string> = {};
-      for (const h of opts.rotationHandler ?? []) {
-        const i = h.indexOf('=');
-        if (i <= 0) throw new UsageError(`--rotation-handler expects <lambdaArn>=<module>[#export], got "${h}"`);
-        const mod = h.slice(i + 1);
-        rotationHandlers[h.slice(0, i)] = mod.startsWith('.') ? resolve(ctx.cwd(), mod) : mod;
+    .action(async (opts: EmulatorCliValues, command: Command) => {
+      const g = ctx.globals(command);
+      const values: EmulatorCliValues = {};
+      // commander camel-cases long names; the shared conversion takes the flag names.
+      for (const f of EMULATOR_CLI_FLAGS) values[f.name] = opts[f.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+      values.region = g.region ?? 'us-east-1';
+      let parsed: EmulatorOptions;
+      try {
+        parsed = emulatorOptionsFromFlags(values, ctx.cwd());
+      } catch (e) {
+        throw new UsageError((e as Error).message);
       }
-      // Loaded on demand: the other commands do not need the emulator.
       const emulator = await import('@keyturn/emulator');
-      const listenPort = opts.port ?? emulator.DEFAULT_CLI_PORT;
       const options: EmulatorOptions = {
-        host: opts.host,
-        port: listenPort,
-        dataDir: opts.data ? resolve(ctx.cwd(), opts.data) : undefined,
-        seed: opts.seed ? resolve(ctx.cwd(), opts.seed) : undefined,
-        region: g.region ?? 'us-east-1',
-        accountId: opts.accountId,
-        credentials: credentials.length ? credentials : undefined,
-        rotationHandlers,
-        logger: opts.log ? { log: (m: string) => void ctx.io.stderr.write(m + '\n') } : false,
+        ...parsed,
+        logger: values.quiet ? false : { log: (m: string) => void ctx.io.stderr.write(m + '\n') },
       };
+      const listenPort = options.port!;
+      const credentials = options.credentials ?? [];
+      const opts2 = { host: options.host!, seed: str(values.seed) };
       let server;
       try {
         server = await emulator.startEmulator(options);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new CliError(`Port ${listenPort} on ${opts.host} is in use: pick another with --port (0 = any free port).`, ExitCode.Unavailable, { cause: e, code });
+        if (code === 'EADDRINUSE') throw new CliError(`Port ${listenPort} on ${opts2.host} is in use: pick another with --port (0 = any free port).`, ExitCode.Unavailable, { cause: e, code });
         // A JSON parse error from the seed file may quote part of it (seed values): never echo it.
-        const message = e instanceof SyntaxError || /JSON|Unexpected token|YAML/i.test(String((e as Error).message)) ? `the seed file ${opts.seed ?? ''} could not be parsed` : (e as Error).message;
-        throw new CliError(`The emulator could not start: ${message}`, opts.seed ? ExitCode.Usage : ExitCode.Failed, { cause: e });
+        const message = e instanceof SyntaxError || /JSON|Unexpected token|YAML/i.test(String((e as Error).message)) ? `the seed file ${opts2.seed ?? ''} could not be parsed` : (e as Error).message;
+        throw new CliError(`The emulator could not start: ${message}`, opts2.seed ? ExitCode.Usage : ExitCode.Failed, { cause: e });
       }
       const info = {
         endpoint: server.endpoint,

@@ -5,12 +5,15 @@ import { ServiceError } from './errors/service-error.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { EmulatorHttpServer } from './http/emulator-http-server.js';
 import { SigV4Verifier } from './http/sigv4-verifier.js';
-import { SecretRepository } from './model/secret-repository.js';
+import { isLoopbackAddress } from './http/emulator-http-server.js';
+import { regionOfArn, SecretRepository, SecretStore } from './model/secret-repository.js';
+import { QuotaLimiter } from './quotas/quota-limiter.js';
 import { JournalPersistence } from './persistence/journal-persistence.js';
 import { MemoryPersistence, type Persistence } from './persistence/persistence.js';
 import { RotationHandlerRegistry } from './rotation/rotation-handler-registry.js';
 import { RotationRunner } from './rotation/rotation-runner.js';
 import { RotationScheduler } from './rotation/rotation-scheduler.js';
+import { rotationWindowMs } from './rotation/rotation-schedule.js';
 import type { RotationHandler, RotationOutcome } from './rotation/rotation.types.js';
 import { normaliseSeed, readSeedFile, seedToCreateRequest } from './seed/seed.js';
 
@@ -47,27 +50,54 @@ export interface EmulatorServer {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorServer> {
   const o = { ...EMULATOR_DEFAULTS, ...stripUndefined(options) };
   const log = o.logger ? (msg: string) => (o.logger as { log(m: string): void }).log(msg) : undefined;
+  const notice = o.notice ?? ((msg: string) => void process.stderr.write(`keyturn-emulator: ${msg}\n`));
   const persistence: Persistence = o.dataDir
-    ? new JournalPersistence({ dir: o.dataDir, compactEvery: o.compactEvery, notice: log })
+    ? new JournalPersistence({ dir: o.dataDir, compactEvery: o.compactEvery, notice })
     : new MemoryPersistence();
-  const repository = new SecretRepository(persistence, o.region, o.accountId);
-  repository.load();
+  if (!REGION.test(o.region) || (o.regions && !o.regions.every((r) => REGION.test(r)))) {
+    throw new Error(`region names look like us-east-1; got ${[o.region, ...(o.regions ?? [])].filter((r) => !REGION.test(r)).join(', ')}`);
+  }
+  const store = new SecretStore(persistence, o.accountId);
+  store.load();
+  /** Every region, by ARN: what the rotation runner and scheduler work on. */
+  const repository = new SecretRepository(store, o.region, true);
+  const home = new SecretRepository(store, o.region);
+  // Without `regions`, one region answers whatever region a request names (as a single-region
+  // endpoint); with it, each served region has its own secrets.
+  const served = o.regions ? new Set([o.region, ...o.regions]) : undefined;
+  const servesRegion = (r: string) => (served ? served.has(r) : r === o.region);
   const registry = new RotationHandlerRegistry();
   for (const [arn, h] of Object.entries(o.rotationHandlers ?? {})) registry.register(arn, h);
   const runner = new RotationRunner({ repository, registry, rotationTimeScale: o.rotationTimeScale, retry: o.rotationRetry, log: log ?? (() => undefined) });
-  const service = new SecretsManagerService({ repository, rotation: runner, rotationTimeScale: o.rotationTimeScale });
+  const services = new Map<string, SecretsManagerService>();
+  const serviceFor = (requested: string): SecretsManagerService | undefined => {
+    const region = served ? requested : o.region;
+    if (!servesRegion(region)) return undefined;
+    let s = services.get(region);
+    if (!s) {
+      s = new SecretsManagerService({
+        repository: new SecretRepository(store, region),
+        regionRepository: (r) => (servesRegion(r) ? new SecretRepository(store, r) : undefined),
+        rotation: runner,
+        rotationTimeScale: o.rotationTimeScale,
+      });
+      services.set(region, s);
+    }
+    return s;
+  };
+  const service = serviceFor(o.region)!;
   const seeded = { created: [] as string[], existing: [] as string[] };
   if (o.seed !== undefined) {
     const doc = typeof o.seed === 'string' ? readSeedFile(o.seed) : normaliseSeed(o.seed);
     for (const s of doc.secrets) {
-      if (repository.find(s.name)) {
+      if (home.find(s.name)) {
         seeded.existing.push(s.name);
         continue;
       }
       try {
         service.createSecret(Input.of(seedToCreateRequest(s)));
       } catch (e) {
-        repository.close();
+        store.close();
         const reason = e instanceof ServiceError ? `${e.code}: ${e.message}` : String(e);
         throw new Error(`seed: secret ${s.name} could not be created (${reason})`);
       }
@@ -75,14 +105,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
   const faults = new FaultInjector();
+  const hostCheck = o.hostCheck ?? (isLoopbackAddress(o.host) || o.host === 'localhost');
   const http = new EmulatorHttpServer({
     host: o.host,
     port: o.port,
-    service,
+    serviceFor,
+    defaultRegion: o.region,
     faults,
-    verifier: o.credentials && o.credentials.length > 0 ? new SigV4Verifier(o.credentials, o.region) : undefined,
+    quotas: o.quotas ? new QuotaLimiter(o.quotas === true ? {} : o.quotas) : undefined,
+    verifier: o.credentials && o.credentials.length > 0 ? new SigV4Verifier(o.credentials, servesRegion) : undefined,
     log,
     maxBodyBytes: o.maxBodyBytes,
+    allowedHosts: hostCheck ? (o.allowedHosts ?? []) : undefined,
+    adminFromAnyAddress: o.adminFromAnyAddress,
+    maxOutageMs: o.maxOutageMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+    headersTimeoutMs: o.headersTimeoutMs,
+    maxConnections: o.maxConnections,
   });
   faults.onOutageChange((outage) => {
     http.setOutage(outage).catch((e: Error) => log?.(`outage ${outage ? 'start' : 'end'} failed: ${e.message}`));
@@ -91,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     await http.listen();
   } catch (e) {
-    repository.close();
+    store.close();
     throw e;
   }
   if (o.rotationTimeScale !== undefined) {
@@ -99,7 +138,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       repository,
       runner,
       log: log ?? (() => undefined),
-      rotate: (arn, token) => void service.rotateSecret(Input.of(token === undefined ? { SecretId: arn } : { SecretId: arn, ClientRequestToken: token })),
+      windowMs: (rules) => rotationWindowMs(rules) / o.rotationTimeScale!,
+      skip: (arn) => (serviceFor(regionOfArn(arn)) ?? service).skipMissedRotationWindow(arn),
+      rotate: (arn, token) => void (serviceFor(regionOfArn(arn)) ?? service).rotateSecret(Input.of(token === undefined ? { SecretId: arn } : { SecretId: arn, ClientRequestToken: token })),
     });
     scheduler.start();
   }
@@ -113,7 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seeded,
     registerRotationHandler: (arn, handler) => registry.register(arn, handler),
     waitForRotation: (secretId, opts) => {
-      const arn = repository.find(secretId)?.arn ?? secretId;
+      const arn = home.find(secretId)?.arn ?? secretId;
       return runner.wait(arn, opts?.timeoutMs ?? 30_000, opts?.settled ?? false);
     },
     stop: () =>
@@ -122,10 +163,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         runner.stop();
         faults.dispose();
         await http.close();
-        repository.close();
+        store.close();
       })()),
   };
 }
+
+/** A region name such as us-east-1, eu-west-3 or us-gov-west-1. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -4,6 +4,7 @@ import {
   AWSCURRENT,
   AWSPENDING,
   cloneSecret,
+  type ReplicaRecord,
   type RotationRules,
   type SecretRecord,
   type Tag,
@@ -23,6 +24,23 @@ type Handler = (input: Input) => Output;
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]+$/;
 const MAX_VALUE = 65_536;
 const DAY_MS = 86_400_000;
+const MAX_TAGS = 50;
+const MAX_POLICY = 20_480;
+
+/** True when a policy Principal admits everyone (`"*"`, `{"AWS": "*"}` or a list holding `"*"`). */
+function grantsEveryone(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (Array.isArray(principal)) return principal.some(grantsEveryone);
+  if (principal !== null && typeof principal === 'object') return Object.values(principal).some(grantsEveryone);
+  return false;
+}
+
+/** The ARN of the replica of `arn` in `region` (same name and suffix). */
+function replicaArn(arn: string, region: string): string {
+  const parts = arn.split(':');
+  parts[3] = region;
+  return parts.join(':');
+}
 
 /** Epoch seconds as Secrets Manager sends them. */
 const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
@@ -41,6 +59,8 @@ interface NewValue {
 /** Options of the operation layer. */
 export interface SecretsManagerServiceOptions {
   repository: SecretRepository;
+  /** The secrets of another region (for replication), or undefined when it is not served. */
+  regionRepository?: (region: string) => SecretRepository | undefined;
   rotation: RotationController;
   /** Rotation clock speed-up: schedule intervals are divided by this. */
   rotationTimeScale?: number;
@@ -77,6 +97,13 @@ export class SecretsManagerService {
       TagResource: (i) => this.tagResource(i),
       UntagResource: (i) => this.untagResource(i),
       GetRandomPassword: (i) => this.getRandomPassword(i),
+      PutResourcePolicy: (i) => this.putResourcePolicy(i),
+      GetResourcePolicy: (i) => this.getResourcePolicy(i),
+      DeleteResourcePolicy: (i) => this.deleteResourcePolicy(i),
+      ValidateResourcePolicy: (i) => this.validateResourcePolicy(i),
+      ReplicateSecretToRegions: (i) => this.replicateSecretToRegions(i),
+      RemoveRegionsFromReplication: (i) => this.removeRegionsFromReplication(i),
+      StopReplicationToReplica: (i) => this.stopReplicationToReplica(i),
     };
   }
 
@@ -94,11 +121,53 @@ export class SecretsManagerService {
     return t;
   }
 
-  /** A copy of the secret to change and save, or ResourceNotFoundException. */
-  private load(secretId: string): SecretRecord {
+  /** A copy of the secret to change and save, or ResourceNotFoundException; replicas are read-only. */
+  private load(secretId: string, allowReplica = false): SecretRecord {
     const s = this.repo.find(secretId);
     if (!s) throw Errors.notFound();
+    if (!allowReplica && this.isReplica(s)) {
+      throw Errors.invalidParameter(
+        `Operation not permitted on a replica secret. Call must be made in primary secret's region (${s.primaryRegion}), or promote this replica with StopReplicationToReplica.`,
+      );
+    }
     return s;
+  }
+
+  private isReplica(s: Readonly<SecretRecord>): boolean {
+    return s.primaryRegion !== undefined && s.primaryRegion !== this.repo.region;
+  }
+
+  /** Saves a change and copies it to the secret's replicas. */
+  private commit(secret: SecretRecord, newValueIds: readonly string[] = []): void {
+    this.repo.save(secret, newValueIds);
+    for (const r of secret.replicas ?? []) {
+      if (r.status === 'Failed') continue;
+      const target = this.options.regionRepository?.(r.region);
+      if (!target) continue;
+      const existing = target.peek(replicaArn(secret.arn, r.region));
+      target.save(this.replicaOf(secret, r, existing), existing ? newValueIds : secret.versions.map((v) => v.id));
+    }
+  }
+
+  /** The replica of `primary` in region `r` (access times kept from the existing replica). */
+  private replicaOf(primary: SecretRecord, r: ReplicaRecord, existing?: Readonly<SecretRecord>): SecretRecord {
+    const copy = cloneSecret(primary);
+    delete copy.replicas;
+    delete copy.rotationEnabled;
+    delete copy.nextRotation;
+    copy.arn = replicaArn(primary.arn, r.region);
+    copy.primaryRegion = this.repo.region;
+    copy.kmsKeyId = r.kmsKeyId;
+    if (existing?.lastAccessed !== undefined) copy.lastAccessed = existing.lastAccessed;
+    return compact(copy as unknown as Record<string, unknown>) as unknown as SecretRecord;
+  }
+
+  private replicationStatus(secret: Readonly<SecretRecord>): Record<string, unknown>[] | undefined {
+    if (!secret.replicas || secret.replicas.length === 0) return undefined;
+    return secret.replicas.map((r) => {
+      const replica = r.status === 'Failed' ? undefined : this.options.regionRepository?.(r.region)?.peek(replicaArn(secret.arn, r.region));
+      return compact({ Region: r.region, KmsKeyId: r.kmsKeyId, Status: r.status, StatusMessage: r.statusMessage, LastAccessedDate: seconds(replica?.lastAccessed) });
+    });
   }
 
   /** The stored secret for reading only, or ResourceNotFoundException. */
@@ -139,8 +208,9 @@ export class SecretsManagerService {
     return undefined;
   }
 
-  private tags(input: Input, name: string, required: boolean): Tag[] | undefined {
-    const list = input.structList(name, { required });
+  private tags(input: Input, name: string, required: boolean, max?: number): Tag[] | undefined {
+    // The count is checked before any tag is read or merged, so a huge list costs nothing.
+    const list = input.structList(name, { required, max });
     return list?.map((t) => {
       const Key = t.string('Key', { required: true, min: 1, max: 128 });
       const Value = t.string('Value', { required: true, max: 256 });
@@ -207,7 +277,8 @@ export class SecretsManagerService {
       Tags: secret.tags.length > 0 ? secret.tags.map((t) => ({ ...t })) : undefined,
       [mapName]: versionStagesMap(secret),
       CreatedDate: seconds(secret.created),
-      PrimaryRegion: undefined,
+      PrimaryRegion: secret.primaryRegion,
+      ReplicationStatus: this.replicationStatus(secret),
     });
   }
 
@@ -235,11 +306,14 @@ export class SecretsManagerService {
     const kmsKeyId = input.string('KmsKeyId', { max: 2048 });
     const type = input.string('Type', { max: 256 });
     const value = this.value(input);
-    const tags = this.tags(input, 'Tags', false) ?? [];
-    input.boolean('ForceOverwriteReplicaSecret');
-    if ((input.structList('AddReplicaRegions')?.length ?? 0) > 0) {
-      throw Errors.invalidRequest('Replication is not supported by this endpoint.');
+    const tags = this.tags(input, 'Tags', false, MAX_TAGS) ?? [];
+    const keys = new Set<string>();
+    for (const t of tags) {
+      if (keys.has(t.Key)) throw Errors.invalidParameter(`The tag key ${t.Key} is given more than once; tag keys must be unique.`);
+      keys.add(t.Key);
     }
+    const force = input.boolean('ForceOverwriteReplicaSecret') ?? false;
+    const replicaRegions = this.replicaRegions(input, 'AddReplicaRegions');
     const existing = this.repo.find(name);
     if (existing) {
       const v = findVersion(existing, token);
@@ -265,7 +339,8 @@ export class SecretsManagerService {
     });
     if (value) this.addVersion(secret, token, value, undefined);
     this.repo.save(secret, value ? [token] : []);
-    return compact({ ARN: secret.arn, Name: secret.name, VersionId: value ? token : undefined });
+    const ReplicationStatus = replicaRegions && replicaRegions.length > 0 ? this.replicate(secret, replicaRegions, force) : undefined;
+    return compact({ ARN: secret.arn, Name: secret.name, VersionId: value ? token : undefined, ReplicationStatus });
   }
 
   getSecretValue(input: Input): Output {
@@ -313,7 +388,7 @@ export class SecretsManagerService {
           errors.push({ SecretId: id, ErrorCode: e.code, Message: e.message });
         }
       }
-      return compact({ SecretValues, Errors: errors.length > 0 ? errors : undefined });
+      return { SecretValues, Errors: errors };
     }
     const matching = this.sorted(this.repo.list().filter((s) => s.deletedDate === undefined && matchesFilters(s, filters!, this.repo.region)), 'created-date', 'asc');
     const offset = decodeToken(nextToken);
@@ -328,7 +403,7 @@ export class SecretsManagerService {
       SecretValues.push(this.valueOutput(s, v));
     }
     const next = offset + page.length < matching.length ? encodeToken(offset + page.length) : undefined;
-    return compact({ SecretValues, NextToken: next, Errors: errors.length > 0 ? errors : undefined });
+    return compact({ SecretValues, NextToken: next, Errors: errors });
   }
 
   describeSecret(input: Input): Output {
@@ -404,7 +479,7 @@ export class SecretsManagerService {
     const { version, changed } = this.addVersion(secret, token, value, stages ? [...new Set(stages)] : undefined);
     if (changed) {
       secret.lastChanged = this.clock();
-      this.repo.save(secret, [version.id]);
+      this.commit(secret, [version.id]);
     }
     return { ARN: secret.arn, Name: secret.name, VersionId: version.id, VersionStages: [...version.stages] };
   }
@@ -438,7 +513,7 @@ export class SecretsManagerService {
     }
     if (changed) {
       secret.lastChanged = this.clock();
-      this.repo.save(secret, version ? [version.id] : []);
+      this.commit(secret, version ? [version.id] : []);
     }
     return compact({ ARN: secret.arn, Name: secret.name, VersionId: version?.id });
   }
@@ -476,7 +551,7 @@ export class SecretsManagerService {
     }
     secret.lastChanged = this.clock();
     pruneVersions(secret, this.clock());
-    this.repo.save(secret);
+    this.commit(secret);
     return { ARN: secret.arn, Name: secret.name };
   }
 
@@ -550,7 +625,7 @@ export class SecretsManagerService {
       secret.rotationEnabled = false;
       delete secret.nextRotation;
       secret.lastChanged = this.clock();
-      this.repo.save(secret);
+      this.commit(secret);
     }
     return compact({ ARN: secret.arn, Name: secret.name, VersionId: pending?.id });
   }
@@ -571,6 +646,12 @@ export class SecretsManagerService {
       if (force) return compact({ Name: id.startsWith('arn:') ? undefined : id, ARN: id.startsWith('arn:') ? id : undefined, DeletionDate: seconds(now) });
       throw Errors.notFound();
     }
+    if (this.isReplica(secret)) this.load(id); // refuses with the replica message
+    if ((secret.replicas?.length ?? 0) > 0) {
+      throw Errors.invalidParameter(
+        `You can't delete secret ${secret.name} that still has replica regions [${secret.replicas!.map((r) => r.region).join(', ')}]; remove them with RemoveRegionsFromReplication first.`,
+      );
+    }
     if (force) {
       this.options.rotation.cancel(secret.arn);
       this.repo.delete(secret.arn);
@@ -581,7 +662,7 @@ export class SecretsManagerService {
     }
     secret.deletedDate = now;
     secret.deletionDate = now + (window ?? 30) * DAY_MS;
-    this.repo.save(secret);
+    this.commit(secret);
     return { ARN: secret.arn, Name: secret.name, DeletionDate: seconds(secret.deletionDate) };
   }
 
@@ -591,24 +672,26 @@ export class SecretsManagerService {
       delete secret.deletedDate;
       delete secret.deletionDate;
       secret.lastChanged = this.clock();
-      this.repo.save(secret);
+      this.commit(secret);
     }
     return { ARN: secret.arn, Name: secret.name };
   }
 
   tagResource(input: Input): Output {
     const id = this.secretId(input);
+    const raw = input.structList('Tags', { required: true })!;
+    // More distinct new keys than the limit can never fit: refuse before reading them.
+    if (raw.length > MAX_TAGS * 2) throw Errors.validation(`1 validation error detected: a secret can have at most ${MAX_TAGS} tags.`);
     const tags = this.tags(input, 'Tags', true)!;
     const secret = this.loadLive(id, 'TagResource');
-    const next = cloneSecret(secret);
+    const merged = new Map(secret.tags.map((t) => [t.Key, t]));
     for (const t of tags) {
-      const existing = next.tags.find((x) => x.Key === t.Key);
-      if (existing) existing.Value = t.Value;
-      else next.tags.push(t);
+      merged.set(t.Key, { Key: t.Key, Value: t.Value });
+      if (merged.size > MAX_TAGS) throw Errors.validation(`1 validation error detected: a secret can have at most ${MAX_TAGS} tags.`);
     }
-    if (next.tags.length > 50) throw Errors.validation('1 validation error detected: a secret can have at most 50 tags.');
-    next.lastChanged = this.clock();
-    this.repo.save(next);
+    secret.tags = [...merged.values()];
+    secret.lastChanged = this.clock();
+    this.commit(secret);
     return undefined;
   }
 
@@ -616,10 +699,187 @@ export class SecretsManagerService {
     const id = this.secretId(input);
     const keys = input.stringList('TagKeys', { required: true, item: { min: 1, max: 128 } })!;
     const secret = this.loadLive(id, 'UntagResource');
-    secret.tags = secret.tags.filter((t) => !keys.includes(t.Key));
+    const drop = new Set(keys);
+    secret.tags = secret.tags.filter((t) => !drop.has(t.Key));
     secret.lastChanged = this.clock();
-    this.repo.save(secret);
+    this.commit(secret);
     return undefined;
+  }
+
+  /** Moves NextRotationDate past a rotation window that closed unseen (the scheduler's hook). */
+  skipMissedRotationWindow(arn: string): void {
+    const secret = this.repo.find(arn);
+    if (!secret?.rotationEnabled || !secret.rotationRules) return;
+    const next = nextRotationDate(secret.rotationRules, this.clock(), this.options.rotationTimeScale);
+    if (next === undefined) return;
+    secret.nextRotation = next;
+    this.repo.save(secret);
+  }
+
+  // ---------------------------------------------------------------- resource policies
+
+  /** Parses a policy document: MalformedPolicyDocumentException when it is not a JSON policy. */
+  private policyFindings(text: string): { CheckName: string; ErrorMessage: string }[] {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw new ServiceError('MalformedPolicyDocumentException', 'This resource policy contains a syntax error: it is not valid JSON.');
+    }
+    const findings: { CheckName: string; ErrorMessage: string }[] = [];
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      return [{ CheckName: 'SYNTAX', ErrorMessage: 'The policy document must be a JSON object.' }];
+    }
+    const d = doc as Record<string, unknown>;
+    const statements = Array.isArray(d.Statement) ? d.Statement : d.Statement !== undefined ? [d.Statement] : [];
+    if (statements.length === 0) findings.push({ CheckName: 'SYNTAX', ErrorMessage: 'The policy document must contain a Statement.' });
+    statements.forEach((st: unknown, i) => {
+      const where = `Statement ${i + 1}`;
+      if (st === null || typeof st !== 'object' || Array.isArray(st)) {
+        findings.push({ CheckName: 'SYNTAX', ErrorMessage: `${where} must be a JSON object.` });
+        return;
+      }
+      const x = st as Record<string, unknown>;
+      if (x.Effect !== 'Allow' && x.Effect !== 'Deny') findings.push({ CheckName: 'SYNTAX', ErrorMessage: `${where}: Effect must be Allow or Deny.` });
+      if (x.Action === undefined && x.NotAction === undefined) findings.push({ CheckName: 'SYNTAX', ErrorMessage: `${where}: Action or NotAction is required.` });
+      if (x.Principal === undefined && x.NotPrincipal === undefined) findings.push({ CheckName: 'SYNTAX', ErrorMessage: `${where}: a resource policy names a Principal.` });
+      if (x.Effect === 'Allow' && x.Condition === undefined && grantsEveryone(x.Principal)) {
+        findings.push({ CheckName: 'PUBLIC_ACCESS', ErrorMessage: `${where} grants access to every principal (Principal "*") without a Condition.` });
+      }
+    });
+    return findings;
+  }
+
+  putResourcePolicy(input: Input): Output {
+    const id = this.secretId(input);
+    const policy = input.string('ResourcePolicy', { required: true, min: 1, max: MAX_POLICY });
+    const block = input.boolean('BlockPublicPolicy') ?? false;
+    const secret = this.loadLive(id, 'PutResourcePolicy');
+    const findings = this.policyFindings(policy);
+    const syntax = findings.find((f) => f.CheckName === 'SYNTAX');
+    if (syntax) throw new ServiceError('MalformedPolicyDocumentException', `This resource policy contains a syntax error: ${syntax.ErrorMessage}`);
+    if (block && findings.some((f) => f.CheckName === 'PUBLIC_ACCESS')) {
+      throw new ServiceError('PublicPolicyException', 'The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret.');
+    }
+    secret.resourcePolicy = policy;
+    this.commit(secret);
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
+  getResourcePolicy(input: Input): Output {
+    const secret = this.read(this.secretId(input));
+    return compact({ ARN: secret.arn, Name: secret.name, ResourcePolicy: secret.resourcePolicy });
+  }
+
+  deleteResourcePolicy(input: Input): Output {
+    const secret = this.loadLive(this.secretId(input), 'DeleteResourcePolicy');
+    if (secret.resourcePolicy !== undefined) {
+      delete secret.resourcePolicy;
+      this.commit(secret);
+    }
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
+  validateResourcePolicy(input: Input): Output {
+    const id = input.string('SecretId', { min: 1, max: 2048 });
+    const policy = input.string('ResourcePolicy', { required: true, min: 1, max: MAX_POLICY });
+    if (id !== undefined) this.read(id);
+    const findings = this.policyFindings(policy);
+    return { PolicyValidationPassed: findings.length === 0, ValidationErrors: findings };
+  }
+
+  // ---------------------------------------------------------------- replication
+
+  private replicaRegions(input: Input, name: string, required = false): { region: string; kmsKeyId?: string }[] | undefined {
+    const list = input.structList(name, { required, min: required ? 1 : undefined });
+    if (!list) return undefined;
+    const seen = new Set<string>();
+    return list.map((r) => {
+      const region = r.string('Region', { min: 1, max: 128 });
+      const kmsKeyId = r.string('KmsKeyId', { max: 2048 });
+      if (region === undefined) throw Errors.invalidParameter('Each replica region needs a Region.');
+      if (region === this.repo.region) throw Errors.invalidParameter(`Invalid replica region: ${region} is the region of the primary secret.`);
+      if (seen.has(region)) throw Errors.invalidParameter(`The replica region ${region} is given more than once.`);
+      if (!this.options.regionRepository?.(region)) throw Errors.invalidParameter(`Invalid replica region: ${region} is not a region this endpoint serves.`);
+      seen.add(region);
+      return compact({ region, kmsKeyId });
+    });
+  }
+
+  /** Creates (or refreshes) replicas of a saved primary; returns the ReplicationStatus of those regions. */
+  private replicate(secret: SecretRecord, regions: { region: string; kmsKeyId?: string }[], force: boolean): Record<string, unknown>[] {
+    const replicas = new Map((secret.replicas ?? []).map((r) => [r.region, r]));
+    for (const { region, kmsKeyId } of regions) {
+      const target = this.options.regionRepository!(region)!;
+      const arn = replicaArn(secret.arn, region);
+      const clash = target.peek(secret.name);
+      let rec: ReplicaRecord = compact({ region, kmsKeyId, status: 'InSync' as const, statusMessage: 'Replication succeeded' });
+      if (clash && clash.arn !== arn) {
+        if (force && clash.primaryRegion === undefined && !(clash.replicas?.length)) target.delete(clash.arn);
+        else rec = compact({ region, kmsKeyId, status: 'Failed' as const, statusMessage: `Replication failed: Secret name already exists in the destination region (${region}).` });
+      }
+      replicas.set(region, rec);
+    }
+    secret.replicas = [...replicas.values()];
+    secret.primaryRegion = this.repo.region;
+    this.repo.save(secret);
+    for (const r of secret.replicas) {
+      if (r.status === 'Failed' || !regions.some((x) => x.region === r.region)) continue;
+      const target = this.options.regionRepository!(r.region)!;
+      target.save(this.replicaOf(secret, r, target.peek(replicaArn(secret.arn, r.region))), secret.versions.map((v) => v.id));
+    }
+    return this.replicationStatus(secret)!.filter((r) => regions.some((x) => x.region === r.Region));
+  }
+
+  replicateSecretToRegions(input: Input): Output {
+    const id = this.secretId(input);
+    const regions = this.replicaRegions(input, 'AddReplicaRegions', true)!;
+    const force = input.boolean('ForceOverwriteReplicaSecret') ?? false;
+    const secret = this.loadLive(id, 'ReplicateSecretToRegions');
+    const ReplicationStatus = this.replicate(secret, regions, force);
+    return { ARN: secret.arn, ReplicationStatus };
+  }
+
+  removeRegionsFromReplication(input: Input): Output {
+    const id = this.secretId(input);
+    const regions = input.stringList('RemoveReplicaRegions', { required: true, min: 1, item: { min: 1, max: 128 } })!;
+    const secret = this.loadLive(id, 'RemoveRegionsFromReplication');
+    const known = new Set((secret.replicas ?? []).map((r) => r.region));
+    const missing = regions.filter((r) => !known.has(r));
+    if (missing.length > 0) throw Errors.invalidParameter(`The secret is not replicated to ${missing.join(', ')}.`);
+    for (const region of regions) {
+      const target = this.options.regionRepository?.(region);
+      const arn = replicaArn(secret.arn, region);
+      if (target?.peek(arn)) target.delete(arn);
+    }
+    secret.replicas = (secret.replicas ?? []).filter((r) => !regions.includes(r.region));
+    if (secret.replicas.length === 0) {
+      delete secret.replicas;
+      delete secret.primaryRegion;
+    }
+    this.repo.save(secret);
+    return { ARN: secret.arn, ReplicationStatus: this.replicationStatus(secret) ?? [] };
+  }
+
+  stopReplicationToReplica(input: Input): Output {
+    const id = this.secretId(input);
+    const replica = this.load(id, true);
+    if (!this.isReplica(replica)) throw Errors.invalidRequest(`${replica.name} is not a replica secret; StopReplicationToReplica is called in the replica's region.`);
+    const primaryRepo = this.options.regionRepository?.(replica.primaryRegion!);
+    const primary = primaryRepo?.find(replicaArn(replica.arn, replica.primaryRegion!));
+    if (primary) {
+      primary.replicas = (primary.replicas ?? []).filter((r) => r.region !== this.repo.region);
+      if (primary.replicas.length === 0) {
+        delete primary.replicas;
+        delete primary.primaryRegion;
+      }
+      primaryRepo!.save(primary);
+    }
+    // Promoted: a standalone secret of this region from now on.
+    delete replica.primaryRegion;
+    replica.lastChanged = this.clock();
+    this.repo.save(replica);
+    return { ARN: replica.arn };
   }
 
   getRandomPassword(input: Input): Output {

@@ -45,13 +45,14 @@ export class SigV4Verifier {
 
   constructor(
     credentials: readonly EmulatorCredentials[],
-    private readonly region: string,
+    /** The regions served: a request scoped to another region is refused. */
+    private readonly servesRegion: (region: string) => boolean,
     private readonly clock: () => number = Date.now,
   ) {
     this.signers = new Map(
       credentials.map((c) => [
         c.accessKeyId,
-        new SignatureV4({ credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, region, service: SERVICE, sha256: Sha256, applyChecksum: false }),
+        new SignatureV4({ credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, region: 'us-east-1', service: SERVICE, sha256: Sha256, applyChecksum: false }),
       ]),
     );
   }
@@ -86,7 +87,7 @@ export class SigV4Verifier {
     const signer = this.signers.get(accessKeyId);
     if (signer === undefined) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
     if (scopeService !== SERVICE) throw invalidSignature(`Credential should be scoped to correct service: '${SERVICE}'.`);
-    if (scopeRegion !== this.region) throw invalidSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
+    if (!this.servesRegion(scopeRegion)) throw invalidSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
     if (day !== amzDate.slice(0, 8)) throw invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${day}' != '${amzDate.slice(0, 8)}'.`);
     const now = this.clock();
     if (Math.abs(now - date.getTime()) > MAX_SKEW_MS) {
@@ -96,7 +97,9 @@ export class SigV4Verifier {
     if (!names.includes('host')) throw invalidSignature("'Host' must be a signed header.");
     const bodyHash = createHash('sha256').update(req.body).digest('hex');
     const claimed = req.headers['x-amz-content-sha256'];
-    if (typeof claimed === 'string' && claimed !== 'UNSIGNED-PAYLOAD' && claimed !== bodyHash) {
+    // Secrets Manager signs the payload: with UNSIGNED-PAYLOAD a captured request could be
+    // replayed with any body, so only the body's own hash (or no header) is accepted.
+    if (claimed !== undefined && claimed !== bodyHash) {
       throw invalidSignature('The provided x-amz-content-sha256 header does not match what was computed.');
     }
     const headers: Record<string, string> = {};

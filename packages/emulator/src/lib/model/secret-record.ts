@@ -45,13 +45,36 @@ export interface SecretRecord {
   lastRotated?: number;
   nextRotation?: number;
   versions: VersionRecord[];
+  /** The resource-based policy document (JSON text), when one is attached. */
+  resourcePolicy?: string;
+  /**
+   * Region of the primary secret: on a replica, the region it is replicated from (the replica is
+   * read-only); on a primary with replicas, its own region.
+   */
+  primaryRegion?: string;
+  /** On a primary: the regions it is replicated to. */
+  replicas?: ReplicaRecord[];
+}
+
+/** One replica of a primary secret. */
+export interface ReplicaRecord {
+  region: string;
+  kmsKeyId?: string;
+  status: 'InSync' | 'Failed' | 'InProgress';
+  statusMessage?: string;
 }
 
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPREVIOUS = 'AWSPREVIOUS';
 export const AWSPENDING = 'AWSPENDING';
 
-/** Deep copy of a record (records are plain JSON). */
+/**
+ * Deep copy of a record. Written out member by member: it runs twice per write, and on a secret
+ * with thousands of versions a generic structured clone dominated the cost of a write.
+ */
 export function cloneSecret(secret: SecretRecord): SecretRecord {
-  return structuredClone(secret);
+  const copy: SecretRecord = { ...secret, tags: secret.tags.map((t) => ({ ...t })), versions: secret.versions.map((v) => ({ ...v, stages: [...v.stages] })) };
+  if (secret.rotationRules) copy.rotationRules = { ...secret.rotationRules };
+  if (secret.replicas) copy.replicas = secret.replicas.map((r) => ({ ...r }));
+  return copy;
 }

@@ -4,25 +4,100 @@ import { cloneSecret, type SecretRecord } from './secret-record.js';
 
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** The region named in a secret's ARN (`arn:aws:secretsmanager:<region>:...`). */
+export function regionOfArn(arn: string): string {
+  return arn.split(':')[3] ?? '';
+}
+
 /**
- * The secrets of one emulator (one region and account), indexed by ARN and name. Callers read
- * copies and write whole records back with `save`, which makes the change durable before it
- * returns; a failed operation therefore never leaves a half-applied change behind.
+ * Every secret of the emulator, in every region, over one {@link Persistence}: indexed by ARN
+ * and by region and name. Regions read and write it through {@link SecretRepository} views.
  */
-export class SecretRepository {
+export class SecretStore {
   private readonly byArn = new Map<string, SecretRecord>();
   private readonly byName = new Map<string, string>();
 
   constructor(
     private readonly persistence: Persistence,
-    readonly region: string,
     readonly accountId: string,
-    private readonly clock: () => number = Date.now,
+    readonly clock: () => number = Date.now,
   ) {}
+
+  private static nameKey(region: string, name: string): string {
+    return `${region}\n${name}`;
+  }
 
   /** Loads the persisted state; call once before serving. */
   load(): void {
     for (const s of this.persistence.load()) this.index(s);
+  }
+
+  private index(s: SecretRecord): void {
+    this.byArn.set(s.arn, s);
+    this.byName.set(SecretStore.nameKey(regionOfArn(s.arn), s.name), s.arn);
+  }
+
+  get(arn: string): SecretRecord | undefined {
+    return this.byArn.get(arn);
+  }
+
+  arnOf(region: string, name: string): string | undefined {
+    return this.byName.get(SecretStore.nameKey(region, name));
+  }
+
+  /** Every stored record, in every region (expired ones included; views filter them). */
+  all(): SecretRecord[] {
+    return [...this.byArn.values()];
+  }
+
+  /** Regions that hold at least one secret. */
+  regions(): string[] {
+    return [...new Set([...this.byArn.keys()].map(regionOfArn))];
+  }
+
+  save(secret: SecretRecord, newValueIds: readonly string[]): void {
+    const prev = this.byArn.get(secret.arn);
+    this.persistence.put(secret, newValueIds, prev);
+    if (prev && prev.name !== secret.name) this.byName.delete(SecretStore.nameKey(regionOfArn(prev.arn), prev.name));
+    this.index(cloneSecret(secret));
+    this.persistence.maybeCompact(() => this.all());
+  }
+
+  delete(arn: string): void {
+    const prev = this.byArn.get(arn);
+    if (!prev) return;
+    this.persistence.remove(arn);
+    this.byArn.delete(arn);
+    const key = SecretStore.nameKey(regionOfArn(arn), prev.name);
+    if (this.byName.get(key) === arn) this.byName.delete(key);
+    this.persistence.maybeCompact(() => this.all());
+  }
+
+  close(): void {
+    this.persistence.close(() => this.all());
+  }
+}
+
+/**
+ * The secrets of one region (or, without a region, of all regions, looked up by ARN), indexed
+ * by ARN and name. Callers read copies and write whole records back with `save`, which makes the
+ * change durable before it returns; a failed operation therefore never leaves a half-applied
+ * change behind.
+ */
+export class SecretRepository {
+  constructor(
+    private readonly store: SecretStore,
+    /** The region of this view; undefined: every region (secrets found by ARN only). */
+    readonly region: string,
+    private readonly allRegions = false,
+  ) {}
+
+  get accountId(): string {
+    return this.store.accountId;
+  }
+
+  private get clock(): () => number {
+    return this.store.clock;
   }
 
   get arnPrefix(): string {
@@ -35,15 +110,10 @@ export class SecretRepository {
     return `${this.arnPrefix}${name}-${suffix}`;
   }
 
-  private index(s: SecretRecord): void {
-    this.byArn.set(s.arn, s);
-    this.byName.set(s.name, s.arn);
-  }
-
   /** Drops a secret whose recovery window has passed. */
   private expire(s: SecretRecord): boolean {
     if (s.deletionDate !== undefined && s.deletionDate <= this.clock()) {
-      this.delete(s.arn);
+      this.store.delete(s.arn);
       return true;
     }
     return false;
@@ -59,12 +129,17 @@ export class SecretRepository {
   peek(secretId: string): Readonly<SecretRecord> | undefined {
     let arn: string | undefined;
     if (secretId.startsWith('arn:')) {
-      if (this.byArn.has(secretId)) arn = secretId;
-      else if (secretId.startsWith(this.arnPrefix)) arn = this.byName.get(secretId.slice(this.arnPrefix.length));
-    } else {
-      arn = this.byName.get(secretId);
+      const region = regionOfArn(secretId);
+      if (!this.allRegions && region !== this.region) arn = undefined;
+      else if (this.store.get(secretId)) arn = secretId;
+      else {
+        const prefix = `arn:aws:secretsmanager:${region}:${this.accountId}:secret:`;
+        if (secretId.startsWith(prefix)) arn = this.store.arnOf(region, secretId.slice(prefix.length));
+      }
+    } else if (!this.allRegions) {
+      arn = this.store.arnOf(this.region, secretId);
     }
-    const s = arn ? this.byArn.get(arn) : undefined;
+    const s = arn ? this.store.get(arn) : undefined;
     if (!s || this.expire(s)) return undefined;
     return s;
   }
@@ -72,40 +147,30 @@ export class SecretRepository {
   /** Live records (read-only views; clone before changing). */
   list(): readonly SecretRecord[] {
     const out: SecretRecord[] = [];
-    for (const s of [...this.byArn.values()]) if (!this.expire(s)) out.push(s);
+    for (const s of this.store.all()) {
+      if (!this.allRegions && regionOfArn(s.arn) !== this.region) continue;
+      if (!this.expire(s)) out.push(s);
+    }
     return out;
   }
 
   /** Stores `secret` (new or changed) durably; `newValueIds` are the versions whose value is new. */
   save(secret: SecretRecord, newValueIds: readonly string[] = []): void {
-    const prev = this.byArn.get(secret.arn);
-    this.persistence.put(secret, newValueIds);
-    if (prev && prev.name !== secret.name) this.byName.delete(prev.name);
-    this.index(cloneSecret(secret));
-    this.persistence.maybeCompact(() => [...this.byArn.values()]);
+    this.store.save(secret, newValueIds);
   }
 
   /** Removes a secret for good (forced delete or expired recovery window). */
   delete(arn: string): void {
-    const prev = this.byArn.get(arn);
-    if (!prev) return;
-    this.persistence.remove(arn);
-    this.byArn.delete(arn);
-    if (this.byName.get(prev.name) === arn) this.byName.delete(prev.name);
-    this.persistence.maybeCompact(() => [...this.byArn.values()]);
+    this.store.delete(arn);
   }
 
   /** Updates access times without journalling them (they are saved with the next snapshot). */
   touch(arn: string, versionId: string, at: number): void {
-    const s = this.byArn.get(arn);
+    const s = this.store.get(arn);
     if (!s) return;
     const day = Math.floor(at / 86_400_000) * 86_400_000;
     s.lastAccessed = day;
     const v = s.versions.find((x) => x.id === versionId);
     if (v) v.lastAccessed = day;
-  }
-
-  close(): void {
-    this.persistence.close(() => [...this.byArn.values()]);
   }
 }

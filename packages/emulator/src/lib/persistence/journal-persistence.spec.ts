@@ -12,7 +12,7 @@ function secret(name: string, values: string[]): SecretRecord {
     tags: [],
     created: 1,
     lastChanged: 1,
-    versions: values.map((v, i) => ({ id: `${name}-${i}`.padEnd(32, '0'), created: i, stages: i === values.length - 1 ? ['AWSCURRENT'] : [], string: v })),
+    versions: values.map((v, i) => ({ id: `${name}-${i}-`.padEnd(32, '0'), created: i, stages: i === values.length - 1 ? ['AWSCURRENT'] : [], string: v })),
   };
 }
 
@@ -61,6 +61,64 @@ describe('JournalPersistence', () => {
     p.put(secret('a', ['one']), [secret('a', ['one']).versions[0]!.id]);
     const good = readFileSync(join(dir, 'journal.log'), 'utf8');
     writeFileSync(join(dir, 'journal.log'), `ffffffffffffffff {"garbage":true}\n${good}`);
+    expect(() => new JournalPersistence({ dir }).load()).toThrow(StoreCorruptError);
+  });
+
+  it('journals only the change: a write to a secret with 3,000 versions is as small as one with 3', () => {
+    const { p } = reopen();
+    const lineOf = (versions: number): number => {
+      const before = secret(`s${versions}`, Array.from({ length: versions }, (_, i) => `v${i}`));
+      p.put(before, before.versions.map((v) => v.id));
+      const after = structuredClone(before);
+      after.versions[after.versions.length - 1]!.stages = ['AWSPREVIOUS'];
+      after.versions.push({ id: `s${versions}-new`.padEnd(32, '0'), created: 9, stages: ['AWSCURRENT'], string: 'new-value' });
+      p.put(after, [after.versions.at(-1)!.id], before);
+      const lines = readFileSync(join(dir, 'journal.log'), 'utf8').trimEnd().split('\n');
+      return Buffer.byteLength(lines.at(-1)!);
+    };
+    const small = lineOf(3);
+    const large = lineOf(3000);
+    expect(large).toBeLessThan(small + 64);
+    const { state } = reopen();
+    const big = state.find((s) => s.name === 's3000')!;
+    expect(big.versions).toHaveLength(3001);
+    expect(big.versions.at(-1)).toMatchObject({ string: 'new-value', stages: ['AWSCURRENT'] });
+    expect(big.versions.at(-2)).toMatchObject({ string: 'v2999', stages: ['AWSPREVIOUS'] });
+    expect(big.versions[0]).toMatchObject({ string: 'v0', stages: [] });
+  });
+
+  it('replays dropped versions and changed labels from change records', () => {
+    const { p } = reopen();
+    const a = secret('a', ['one', 'two', 'three']);
+    p.put(a, a.versions.map((v) => v.id));
+    const b = structuredClone(a);
+    b.versions.shift();
+    b.tags = [{ Key: 'k', Value: 'v' }];
+    b.versions[0]!.stages = ['BLUE'];
+    p.put(b, [], a);
+    const { state } = reopen();
+    expect(state[0]!.tags).toEqual([{ Key: 'k', Value: 'v' }]);
+    expect(state[0]!.versions.map((v) => [v.string, v.stages])).toEqual([
+      ['two', ['BLUE']],
+      ['three', ['AWSCURRENT']],
+    ]);
+  });
+
+  it('refuses a bit flip in the last complete (newline-terminated) line instead of dropping it', () => {
+    const { p } = reopen();
+    p.put(secret('a', ['one']), [secret('a', ['one']).versions[0]!.id]);
+    p.put(secret('b', ['two']), [secret('b', ['two']).versions[0]!.id]);
+    const buf = readFileSync(join(dir, 'journal.log'));
+    const at = buf.lastIndexOf(Buffer.from('"two"')) + 2;
+    buf[at] = buf[at]! ^ 0x01;
+    writeFileSync(join(dir, 'journal.log'), buf);
+    const notices: string[] = [];
+    expect(() => new JournalPersistence({ dir, notice: (m) => notices.push(m) }).load()).toThrow(/line 2 .*checksum/);
+    expect(readFileSync(join(dir, 'journal.log'))).toEqual(buf);
+  });
+
+  it('refuses a damaged first line even when it is the only one', () => {
+    writeFileSync(join(dir, 'journal.log'), 'ffffffffffffffff {"seq":1}\n');
     expect(() => new JournalPersistence({ dir }).load()).toThrow(StoreCorruptError);
   });
 

@@ -30,8 +30,16 @@ export interface JournalPersistenceOptions {
 }
 
 type StoredValue = Pick<VersionRecord, 'string' | 'binary'>;
+/** The secret's members other than its versions. */
+type SecretMeta = Omit<SecretRecord, 'versions'>;
+/**
+ * One line per acknowledged write: a new secret in full (`put`), the change to an existing one
+ * (`change`: its other members, the versions added or relabelled, the versions dropped), or a
+ * removal. A value is written once, in the record of the write that created it.
+ */
 type JournalEntry =
   | { seq: number; put: SecretRecord; values: Record<string, StoredValue> }
+  | { seq: number; change: { meta: SecretMeta; upsert: VersionRecord[]; drop: string[] } }
   | { seq: number; remove: string };
 interface Snapshot {
   format: 'keyturn-emulator-snapshot/1';
@@ -62,6 +70,10 @@ function unframe(line: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function sameStages(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function withoutValues(secret: SecretRecord): SecretRecord {
@@ -107,24 +119,39 @@ export class JournalPersistence implements Persistence {
     if (existsSync(this.journalPath)) {
       const buf = readFileSync(this.journalPath);
       let offset = 0;
-      while (offset < buf.length) {
+      for (let line = 1; offset < buf.length; line++) {
         const nl = buf.indexOf(0x0a, offset);
-        const end = nl === -1 ? buf.length : nl;
-        const entry = nl === -1 ? undefined : (unframe(buf.subarray(offset, end).toString('utf8')) as JournalEntry | undefined);
-        if (!entry) {
-          // Only the last line may be torn; anything after it means real corruption.
-          if (buf.subarray(end + 1).toString('utf8').trim().length > 0) {
-            throw new StoreCorruptError(this.journalPath, `unreadable journal line at byte ${offset} followed by more entries`);
-          }
-          this.options.notice?.(`dropped a torn last journal line (${end - offset} bytes) in ${this.journalPath}`);
+        if (nl === -1) {
+          // An unterminated last line was never fsynced as a whole, so never acknowledged: a
+          // crash during the append. It is the only damage that is repaired by dropping it.
+          this.options.notice?.(`dropped a torn (unterminated) last journal line ${line} (${buf.length - offset} bytes at byte ${offset}) in ${this.journalPath}; the write it held was never acknowledged`);
           break;
         }
-        offset = end + 1;
+        const entry = unframe(buf.subarray(offset, nl).toString('utf8')) as JournalEntry | undefined;
+        if (!entry || typeof entry.seq !== 'number') {
+          throw new StoreCorruptError(this.journalPath, `journal line ${line} (at byte ${offset}) does not match its checksum; it was complete, so it held an acknowledged write and is not dropped`);
+        }
+        offset = nl + 1;
         validBytes = offset;
         if (entry.seq <= this.seq) continue; // already folded into the snapshot
         this.seq = entry.seq;
         if ('remove' in entry) {
           secrets.delete(entry.remove);
+        } else if ('change' in entry) {
+          const prev = secrets.get(entry.change.meta.arn);
+          if (!prev) throw new StoreCorruptError(this.journalPath, `journal line ${line} changes a secret that no earlier record creates`);
+          const drop = new Set(entry.change.drop);
+          const versions = prev.versions.filter((v) => !drop.has(v.id));
+          const byId = new Map(versions.map((v) => [v.id, v]));
+          for (const u of entry.change.upsert) {
+            const existing = byId.get(u.id);
+            if (existing) Object.assign(existing, u);
+            else {
+              versions.push(u);
+              byId.set(u.id, u);
+            }
+          }
+          secrets.set(prev.arn, { ...entry.change.meta, versions });
         } else {
           const prev = secrets.get(entry.put.arn);
           for (const v of entry.put.versions) {
@@ -157,7 +184,11 @@ export class JournalPersistence implements Persistence {
     this.entries++;
   }
 
-  put(secret: SecretRecord, newValueIds: readonly string[]): void {
+  put(secret: SecretRecord, newValueIds: readonly string[], previous?: Readonly<SecretRecord>): void {
+    if (previous) {
+      this.append({ seq: ++this.seq, change: this.diff(previous, secret, newValueIds) });
+      return;
+    }
     const values: Record<string, StoredValue> = {};
     for (const id of newValueIds) {
       const v = secret.versions.find((x) => x.id === id);
@@ -166,6 +197,27 @@ export class JournalPersistence implements Persistence {
       }
     }
     this.append({ seq: ++this.seq, put: withoutValues(secret), values });
+  }
+
+  /** What changed from `prev` to `next`: O(versions) to compute, but only the change is written. */
+  private diff(prev: Readonly<SecretRecord>, next: SecretRecord, newValueIds: readonly string[]): { meta: SecretMeta; upsert: VersionRecord[]; drop: string[] } {
+    const { versions, ...meta } = next;
+    const before = new Map(prev.versions.map((v) => [v.id, v]));
+    const fresh = new Set(newValueIds);
+    const upsert: VersionRecord[] = [];
+    for (const v of versions) {
+      const p = before.get(v.id);
+      before.delete(v.id);
+      if (p && !fresh.has(v.id) && p.created === v.created && sameStages(p.stages, v.stages)) continue;
+      const { string, binary, ...rest } = v;
+      const entry: VersionRecord = { ...rest, stages: [...v.stages] };
+      if (fresh.has(v.id) || !p) {
+        if (string !== undefined) entry.string = string;
+        if (binary !== undefined) entry.binary = binary;
+      }
+      upsert.push(entry);
+    }
+    return { meta, upsert, drop: [...before.keys()] };
   }
 
   remove(arn: string): void {

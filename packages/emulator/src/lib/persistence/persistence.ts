@@ -7,8 +7,11 @@ import type { SecretRecord } from '../model/secret-record.js';
 export interface Persistence {
   /** Reads the stored state (empty for a new store). */
   load(): SecretRecord[];
-  /** Records the new state of `secret`; values are written only for `newValueIds`. */
-  put(secret: SecretRecord, newValueIds: readonly string[]): void;
+  /**
+   * Records the new state of `secret`; values are written only for `newValueIds`. With
+   * `previous` (the stored state before this write), only the change needs to be recorded.
+   */
+  put(secret: SecretRecord, newValueIds: readonly string[], previous?: Readonly<SecretRecord>): void;
   /** Records that the secret with this ARN no longer exists. */
   remove(arn: string): void;
   /** Folds the journal into a snapshot when it has grown; `state` gives the full current state. */

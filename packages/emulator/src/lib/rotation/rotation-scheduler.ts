@@ -1,4 +1,4 @@
-import { AWSCURRENT, AWSPENDING } from '../model/secret-record.js';
+import { AWSCURRENT, AWSPENDING, type RotationRules } from '../model/secret-record.js';
 import type { SecretRepository } from '../model/secret-repository.js';
 import { holderOf } from '../model/staging-labels.js';
 import type { RotationRunner } from './rotation-runner.js';
@@ -13,6 +13,15 @@ export interface RotationSchedulerOptions {
    */
   rotate: (arn: string, token?: string) => void;
   log: (msg: string) => void;
+  /**
+   * Length of the rotation window of a secret's schedule, already divided by the time scale. A
+   * window that closed before the scheduler started (the emulator was stopped meanwhile) is
+   * skipped with `skip` instead of rotating late; while running, a due rotation starts at the
+   * first tick after its window opens.
+   */
+  windowMs?: (rules: RotationRules) => number;
+  /** Moves NextRotationDate of a secret whose window passed to the next window. */
+  skip?: (arn: string) => void;
   /** @default 250 */
   tickMs?: number;
   clock?: () => number;
@@ -25,11 +34,13 @@ export interface RotationSchedulerOptions {
 export class RotationScheduler {
   private timer: NodeJS.Timeout | undefined;
   private readonly attempted = new Map<string, number>();
+  private startedAt: number | undefined;
 
   constructor(private readonly options: RotationSchedulerOptions) {}
 
   start(): void {
     if (this.timer) return;
+    this.startedAt = (this.options.clock ?? Date.now)();
     this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 250);
     this.timer.unref();
   }
@@ -44,6 +55,11 @@ export class RotationScheduler {
       // next rotation is due (Secrets Manager retries it during the open rotation windows).
       const unfinished = pending && pending !== holderOf(s, AWSCURRENT) ? pending.id : undefined;
       if ((this.attempted.get(s.arn) ?? 0) >= s.nextRotation) continue;
+      if (!unfinished && s.rotationRules && this.options.windowMs && this.options.skip && s.nextRotation + this.options.windowMs(s.rotationRules) < (this.startedAt ?? now)) {
+        this.options.log(`scheduled rotation of ${s.name} skipped: its rotation window closed before it could start`);
+        this.options.skip(s.arn);
+        continue;
+      }
       this.attempted.set(s.arn, s.nextRotation);
       try {
         this.options.rotate(s.arn, unfinished);
