@@ -123,7 +123,8 @@ export class RotationRunner implements RotationController {
     const current = this.series.get(arn) === s;
     if (outcome.status === 'failed' && s.mode === 'full' && current && !run.cancelled && !this.stopped && s.attempt < this.retry.maxAttempts && this.stillPending(arn, s.versionId)) {
       const delay = backoffMs(this.retry, s.attempt);
-      outcome.nextAttemptAt = new Date(this.clock() + delay);
+      // The back-off counts from the end of the failed attempt, so the reported time is exact.
+      outcome.nextAttemptAt = new Date(outcome.finishedAt.getTime() + delay);
       s.timer = setTimeout(() => {
         if (this.series.get(arn) !== s || this.stopped) return;
         if (!this.stillPending(arn, s.versionId)) {
@@ -132,7 +133,7 @@ export class RotationRunner implements RotationController {
         }
         s.attempt += 1;
         this.launch(arn, s);
-      }, delay);
+      }, Math.max(0, outcome.nextAttemptAt.getTime() - this.clock()));
       this.options.log(`rotation ${outcome.name} ${s.versionId}: attempt ${s.attempt + 1} of ${this.retry.maxAttempts} in ${delay} ms`);
     } else if (current) {
       this.series.delete(arn);
