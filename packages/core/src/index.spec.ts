@@ -13,6 +13,8 @@ it('exports exactly the public API', () => {
     'METRIC_ATTRIBUTES',
     'MemorySource',
     'REFRESH_DURATION_BUCKETS',
+    'REGIONAL_SOURCE_DEFAULTS',
+    'RegionalSource',
     'SECRET_STORE_DEFAULTS',
     'SecretAccessDeniedError',
     'SecretDecryptionError',

@@ -11,6 +11,7 @@ export {
   describeVersion,
   isCurrentRequest,
   type SecretSource,
+  type ReplicaServe,
   type SecretRequest,
   type SecretFetchResult,
   type SourceObserver,
@@ -20,6 +21,7 @@ export { EnvSource, type EnvSourceOptions } from './sources/env.source.js';
 export { DotenvSource, type DotenvSourceOptions } from './sources/dotenv.source.js';
 export { MemorySource, type MemorySourceOptions, type MemorySecretInput } from './sources/memory.source.js';
 export { ChainSource, type ChainSourceOptions } from './sources/chain.source.js';
+export { RegionalSource, REGIONAL_SOURCE_DEFAULTS, type RegionalSourceOptions, type RegionalStatus } from './sources/regional.source.js';
 export type { VariableMapping } from './sources/mapped-values.js';
 
 // migration mode

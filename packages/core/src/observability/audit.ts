@@ -6,6 +6,8 @@ export interface AuditEvent {
   stage?: string;
   /** The source that answered (or failed): `aws`, `env`, ... */
   source: string;
+  /** The AWS region that answered, when the source is regional (replica-region failover). */
+  region?: string;
   outcome: 'success' | 'failure' | 'unchanged';
   latencyMs: number;
   errorCode?: string;

@@ -11,6 +11,10 @@ export interface MetricsSnapshot {
   hitRate: number;
   /** API calls by operation (e.g. `BatchGetSecretValue`, `GetSecretValue`). */
   apiCalls: Record<string, number>;
+  /** API calls by AWS region and operation, when the source is regional (`{ 'eu-west-1': { BatchGetSecretValue: 2 } }`). */
+  apiCallsByRegion: Record<string, Record<string, number>>;
+  /** Answers served by a replica region because the primary failed transiently, by region. */
+  replicaFetches: Record<string, number>;
   /** Fetch errors by code (e.g. `AccessDeniedException`, `ECONNREFUSED`). */
   errors: Record<string, number>;
   /** Reads served a stale value (transient outage). */
@@ -145,6 +149,7 @@ interface OtelInstruments {
   rejected: ReturnType<MeterLike['createCounter']>;
   mismatches: ReturnType<MeterLike['createCounter']>;
   rotationsUnfinished: ReturnType<MeterLike['createCounter']>;
+  replicaFetches: ReturnType<MeterLike['createCounter']>;
   connectionRetries: ReturnType<MeterLike['createCounter']>;
   reauthentications: ReturnType<MeterLike['createCounter']>;
   latency: ReturnType<MeterLike['createHistogram']>;
@@ -164,6 +169,7 @@ export const METRIC_ATTRIBUTES = {
   rpcService: 'rpc.service',
   rpcMethod: 'rpc.method',
   dbSystem: 'db.system.name',
+  cloudRegion: 'cloud.region',
 } as const;
 
 const A = METRIC_ATTRIBUTES;
@@ -181,7 +187,7 @@ const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(ke
  * `keyturn.cache.fallback_serves`, `keyturn.api.calls`, `keyturn.errors`, `keyturn.refresh.duration`,
  * `keyturn.secret.age`, `keyturn.secret.version.age`, `keyturn.secret.state`, `keyturn.secrets`,
  * `keyturn.rotations`, `keyturn.rotation.rejected_versions`, `keyturn.rotation.unfinished`,
- * `keyturn.migration.mismatches`, `keyturn.connection.auth_retries`, `keyturn.connection.reauthentications`.
+ * `keyturn.migration.mismatches`, `keyturn.region.replica_fetches`, `keyturn.connection.auth_retries`, `keyturn.connection.reauthentications`.
  */
 export class MetricsRecorder {
   hits = 0;
@@ -193,6 +199,8 @@ export class MetricsRecorder {
   mismatches = 0;
   rotationsUnfinished = 0;
   readonly #apiCalls = new Map<string, number>();
+  readonly #apiCallsByRegion = new Map<string, Map<string, number>>();
+  readonly #replicaFetches = new Map<string, number>();
   readonly #errors = new Map<string, number>();
   readonly #connectionRetries = new Map<string, number>();
   readonly #reauthentications = new Map<string, number>();
@@ -207,9 +215,21 @@ export class MetricsRecorder {
     return this.#perSecret(secretId) ? { [A.secretId]: secretId } : {};
   }
 
-  apiCall(operation: string): void {
+  apiCall(operation: string, region?: string): void {
     bump(this.#apiCalls, operation);
-    this.#otel?.apiCalls.add(1, AWS_OPERATIONS.has(operation) ? { [A.rpcSystem]: 'aws-api', [A.rpcService]: 'Secrets Manager', [A.rpcMethod]: operation } : { [A.rpcMethod]: operation });
+    if (region !== undefined) {
+      let ops = this.#apiCallsByRegion.get(region);
+      if (!ops) this.#apiCallsByRegion.set(region, (ops = new Map()));
+      bump(ops, operation);
+    }
+    const attrs: MetricAttributes = AWS_OPERATIONS.has(operation) ? { [A.rpcSystem]: 'aws-api', [A.rpcService]: 'Secrets Manager', [A.rpcMethod]: operation } : { [A.rpcMethod]: operation };
+    this.#otel?.apiCalls.add(1, region !== undefined ? { ...attrs, [A.cloudRegion]: region } : attrs);
+  }
+
+  /** A replica region answered for a primary that failed transiently. */
+  replicaFetch(region: string): void {
+    bump(this.#replicaFetches, region);
+    this.#otel?.replicaFetches.add(1, { [A.cloudRegion]: region });
   }
 
   error(code: string, secretId: string): void {
@@ -270,6 +290,8 @@ export class MetricsRecorder {
       misses: this.misses,
       hitRate: this.#hitRatio(),
       apiCalls: Object.fromEntries(this.#apiCalls),
+      apiCallsByRegion: Object.fromEntries([...this.#apiCallsByRegion].map(([region, ops]) => [region, Object.fromEntries(ops)])),
+      replicaFetches: Object.fromEntries(this.#replicaFetches),
       errors: Object.fromEntries(this.#errors),
       staleServes: this.staleServes,
       fallbackServes: this.fallbackServes,
@@ -342,6 +364,7 @@ export class MetricsRecorder {
       rejected: m.createCounter('keyturn.rotation.rejected_versions', { description: 'New versions that failed validation; the last good value stayed', unit: '{version}' }),
       mismatches: m.createCounter('keyturn.migration.mismatches', { description: 'Disagreements between the old source and Secrets Manager in migration mode', unit: '{mismatch}' }),
       rotationsUnfinished: m.createCounter('keyturn.rotation.unfinished', { description: 'Unfinished rotations seen: AWSPENDING authenticated while AWSCURRENT was rejected', unit: '{rotation}' }),
+      replicaFetches: m.createCounter('keyturn.region.replica_fetches', { description: 'Answers served by a replica region because the primary region failed transiently, by cloud.region', unit: '{fetch}' }),
       connectionRetries: m.createCounter('keyturn.connection.auth_retries', { description: 'New connections the server rejected and that were retried with refreshed or AWSPENDING credentials', unit: '{retry}' }),
       reauthentications: m.createCounter('keyturn.connection.reauthentications', { description: 'Live connections authenticated again after a rotation, by outcome', unit: '{reauthentication}' }),
       latency: m.createHistogram('keyturn.refresh.duration', { description: 'Duration of a fetch of one or more secrets', unit: 's', advice: { explicitBucketBoundaries: REFRESH_DURATION_BUCKETS } }),

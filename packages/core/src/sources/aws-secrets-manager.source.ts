@@ -42,8 +42,16 @@ export interface AwsSecretsManagerSourceOptions {
    */
   concurrency?: number;
   /**
+   * The region this source reads (the client's region unless `clientConfig.region` says otherwise).
+   * Values then carry it (`SecretValue.region`) and the default name becomes `aws:<region>`.
+   * {@link RegionalSource} sets it for each of its regions.
+   * @default undefined (the SDK resolves the region; values carry none)
+   * @example 'eu-west-1'
+   */
+  region?: string;
+  /**
    * Name recorded as the value's source.
-   * @default 'aws'
+   * @default 'aws', or 'aws:<region>' with `region`
    */
   name?: string;
 }
@@ -72,13 +80,13 @@ export class AwsSecretsManagerSource implements SecretSource {
 
   constructor(options: AwsSecretsManagerSourceOptions = {}) {
     this.#options = options;
-    this.name = options.name ?? 'aws';
+    this.name = options.name ?? (options.region ? `aws:${options.region}` : 'aws');
   }
 
   /** The SDK client (created on first use unless one was given). */
   get client(): SecretsManagerClient {
     if (!this.#client) {
-      const client = this.#options.client ?? new SecretsManagerClient({ ...(this.#options.clientConfig ?? {}) });
+      const client = this.#options.client ?? new SecretsManagerClient({ ...(this.#options.region ? { region: this.#options.region } : {}), ...(this.#options.clientConfig ?? {}) });
       client.middlewareStack.add(
         (next, context) => async (args) => {
           this.#countCall(String(context.commandName ?? 'Unknown').replace(/Command$/, ''));
@@ -108,7 +116,7 @@ export class AwsSecretsManagerSource implements SecretSource {
 
   #countCall(operation: string): void {
     this.#calls.set(operation, (this.#calls.get(operation) ?? 0) + 1);
-    for (const o of this.#observers) o.apiCall(operation);
+    for (const o of this.#observers) o.apiCall(operation, this.#options.region);
   }
 
   async fetch(requests: readonly SecretRequest[], opts: { signal?: AbortSignal } = {}): Promise<SecretFetchResult[]> {
@@ -226,6 +234,7 @@ export class AwsSecretsManagerSource implements SecretSource {
       versionStages: out.VersionStages,
       createdDate: out.CreatedDate,
       source: this.name,
+      ...(this.#options.region ? { region: this.#options.region } : {}),
       ...(out.SecretBinary !== undefined ? { secretBinary: out.SecretBinary } : { secretString: out.SecretString }),
     });
   }

@@ -9,14 +9,29 @@ export interface SecretRequest {
   versionId?: string;
 }
 
-/** The answer for one request: a value or a classified error. `fallback` is set when a non-primary source of a chain answered. */
+/**
+ * A value served by a replica region because the primary region failed transiently: which region,
+ * and when the source will ask the primary again (the store refreshes the secret then).
+ */
+export interface ReplicaServe {
+  readonly region: string;
+  readonly primaryRegion: string;
+  /** Epoch milliseconds. */
+  readonly primaryRetryAt: number;
+}
+
+/**
+ * The answer for one request: a value or a classified error. `fallback` is set when a non-primary
+ * source of a chain answered; `replica` when a replica region answered for a failing primary.
+ */
 export type SecretFetchResult =
-  | { request: SecretRequest; ok: true; value: SecretValue; fallback?: boolean }
+  | { request: SecretRequest; ok: true; value: SecretValue; fallback?: boolean; replica?: ReplicaServe }
   | { request: SecretRequest; ok: false; error: KeyturnError };
 
 /** Receives the API calls a source makes (used for metrics) and, in migration mode, the mismatches it finds. */
 export interface SourceObserver {
-  apiCall(operation: string): void;
+  /** One API call (each HTTP attempt); `region` is set by regional sources. */
+  apiCall(operation: string, region?: string): void;
   /** A side-by-side source found that its old and new sides disagree (never carries a value). */
   mismatch?(mismatch: SecretMismatch): void;
 }

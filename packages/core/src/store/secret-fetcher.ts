@@ -62,7 +62,7 @@ export class SecretFetcher {
         this.#ownsSource = false;
       }
       const metrics = this.#notifier.metrics;
-      this.#unobserve = this.#source.observe?.({ apiCall: (op) => metrics.apiCall(op), mismatch: (m) => this.#onMismatch(m) });
+      this.#unobserve = this.#source.observe?.({ apiCall: (op, region) => metrics.apiCall(op, region), mismatch: (m) => this.#onMismatch(m) });
     }
     return this.#source;
   }
@@ -128,7 +128,8 @@ export class SecretFetcher {
       n.audit({ type: 'error', secretId: request.secretId, stage, source: this.source.name, outcome: 'failure', latencyMs, errorCode: result.error.code });
       throw result.error;
     }
-    n.audit({ type: 'load', secretId: request.secretId, versionId: result.value.versionId, stage, source: result.value.source, outcome: 'success', latencyMs });
+    if (result.replica) n.metrics.replicaFetch(result.replica.region);
+    n.audit({ type: 'load', secretId: request.secretId, versionId: result.value.versionId, stage, source: result.value.source, region: result.value.region, outcome: 'success', latencyMs });
     return result.value;
   }
 

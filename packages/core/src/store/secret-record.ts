@@ -61,7 +61,9 @@ export class SecretRecord implements Schedulable {
       s.source = st.current.source;
       s.versionId = st.current.versionId;
       if (st.current.createdDate) s.versionCreatedAt = st.current.createdDate;
+      if (st.current.region !== undefined) s.region = st.current.region;
     }
+    if (st.replica && isServable(st)) s.replica = { region: st.replica.region, primaryRegion: st.replica.primaryRegion, primaryRetryAt: new Date(st.replica.primaryRetryAt) };
     if (st.fetchedAt !== undefined) {
       s.fetchedAt = new Date(st.fetchedAt);
       s.ageMs = Math.max(0, now - st.fetchedAt);

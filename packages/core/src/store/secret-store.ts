@@ -304,7 +304,10 @@ export class SecretStore {
 
   #eventOf(result: SecretFetchResult): SecretEvent {
     const now = Date.now();
-    if (result.ok) return { type: 'fetched', value: result.value, fallback: result.fallback === true, now };
+    if (result.ok) {
+      if (result.replica) this.#notifier.metrics.replicaFetch(result.replica.region);
+      return { type: 'fetched', value: result.value, fallback: result.fallback === true, ...(result.replica ? { replica: result.replica } : {}), now };
+    }
     return { type: 'fetch-failed', error: result.error, source: this.#fetcher.source.name, now };
   }
 
@@ -320,8 +323,8 @@ export class SecretStore {
         const out = await computeAll(bindings, effect.value);
         if (r.evicted) return;
         const now = Date.now();
-        if (out.ok) await this.#step(r, { type: 'computed', value: effect.value, fallback: effect.fallback, now }, latencyMs, { bindings, values: out.values });
-        else await this.#step(r, { type: 'hook-failed', value: effect.value, fallback: effect.fallback, error: hookFailure(r.secretId, out.binding, out.reason), now }, latencyMs);
+        if (out.ok) await this.#step(r, { type: 'computed', value: effect.value, fallback: effect.fallback, replica: effect.replica, now }, latencyMs, { bindings, values: out.values });
+        else await this.#step(r, { type: 'hook-failed', value: effect.value, fallback: effect.fallback, replica: effect.replica, error: hookFailure(r.secretId, out.binding, out.reason), now }, latencyMs);
         return;
       }
       this.#run(r, effect, latencyMs, computed);
@@ -359,6 +362,8 @@ export class SecretStore {
       case 'schedule-refresh':
         this.#scheduler.planRefresh(r, effect.from);
         if (r.rotationAt !== undefined && r.rotationAt > Date.now()) this.#scheduler.planAt(r, r.rotationAt);
+        // Served by a replica region: fetch again when the source asks the primary again.
+        if (effect.primaryAt !== undefined) this.#scheduler.planAt(r, effect.primaryAt);
         return;
       case 'schedule-retry':
         this.#scheduler.planRetry(r, effect.attempt);

@@ -1,6 +1,7 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
 import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
 import type { AuditEvent } from '../observability/audit.js';
+import type { ReplicaServe } from '../sources/secret-source.js';
 import type { SecretValue } from '../values/secret-value.js';
 import type { SecretStatus } from './store.types.js';
 
@@ -24,6 +25,8 @@ export interface RecordState {
    * rotation). Kept until a new version is taken; shown only while `current` is that version.
    */
   readonly rotationUnfinished?: { readonly currentVersionId?: string; readonly pendingVersionId?: string; readonly since: number };
+  /** Set while the value comes from a replica region because the primary failed transiently. */
+  readonly replica?: ReplicaServe;
 }
 
 export const INITIAL_STATE: RecordState = Object.freeze({ status: 'pending', lastFetchFailed: false, failures: 0 });
@@ -31,11 +34,11 @@ export const INITIAL_STATE: RecordState = Object.freeze({ status: 'pending', las
 /** Something that happened to a record. */
 export type SecretEvent =
   /** The source answered with a value. */
-  | { readonly type: 'fetched'; readonly value: SecretValue; readonly fallback: boolean; readonly now: number }
+  | { readonly type: 'fetched'; readonly value: SecretValue; readonly fallback: boolean; readonly replica?: ReplicaServe; readonly now: number }
   /** Every binding's hook accepted `value` (answer to a `compute` effect). */
-  | { readonly type: 'computed'; readonly value: SecretValue; readonly fallback: boolean; readonly now: number }
+  | { readonly type: 'computed'; readonly value: SecretValue; readonly fallback: boolean; readonly replica?: ReplicaServe; readonly now: number }
   /** A binding's hook rejected `value` (answer to a `compute` effect). */
-  | { readonly type: 'hook-failed'; readonly value: SecretValue; readonly fallback: boolean; readonly error: KeyturnError; readonly now: number }
+  | { readonly type: 'hook-failed'; readonly value: SecretValue; readonly fallback: boolean; readonly replica?: ReplicaServe; readonly error: KeyturnError; readonly now: number }
   /** The source answered with an error. `source` names the source asked. */
   | { readonly type: 'fetch-failed'; readonly error: KeyturnError; readonly source: string; readonly now: number }
   /** The stale bound set when the record turned stale has passed. */
@@ -54,12 +57,13 @@ export type AuditFields = Omit<AuditEvent, 'at' | 'latencyMs' | 'secretId' | 'st
 /** What the store must do after a transition, in order. */
 export type SecretEffect =
   /** Run every binding's hook on `value`, then feed back `computed` or `hook-failed`. */
-  | { readonly type: 'compute'; readonly value: SecretValue; readonly fallback: boolean }
+  | { readonly type: 'compute'; readonly value: SecretValue; readonly fallback: boolean; readonly replica?: ReplicaServe }
   /** Give every binding its computed value for `value` (one synchronous step). */
   | { readonly type: 'commit'; readonly value: SecretValue }
   /** Tell subscribers that `value` replaced `previous`. */
   | { readonly type: 'rotated'; readonly previous: SecretValue; readonly value: SecretValue }
-  | { readonly type: 'schedule-refresh'; readonly from: number }
+  /** Plan the regular refresh from `from`; with `primaryAt`, fetch again then too (to return to the primary region). */
+  | { readonly type: 'schedule-refresh'; readonly from: number; readonly primaryAt?: number }
   /** Retry with backoff (`attempt` is 0-based). */
   | { readonly type: 'schedule-retry'; readonly attempt: number }
   | { readonly type: 'arm-stale-expiry'; readonly at: number }
@@ -102,11 +106,11 @@ export const isServable = (s: RecordState): boolean => s.current !== undefined &
 export function transition(s: RecordState, event: SecretEvent, ctx: TransitionContext): Transition {
   switch (event.type) {
     case 'fetched':
-      return fetched(s, event.value, event.fallback, event.now);
+      return fetched(s, event.value, event.fallback, event.now, event.replica);
     case 'computed':
-      return computed(s, event.value, event.fallback, event.now);
+      return computed(s, event.value, event.fallback, event.now, event.replica);
     case 'hook-failed':
-      return hookFailed(s, event.value, event.fallback, event.error, event.now);
+      return hookFailed(s, event.value, event.fallback, event.error, event.now, event.replica);
     case 'fetch-failed':
       return fetchFailed(s, event.error, event.source, event.now, ctx);
     case 'stale-expired':
@@ -121,8 +125,9 @@ export function transition(s: RecordState, event: SecretEvent, ctx: TransitionCo
 const okStatus = (fallback: boolean): SecretStatus => (fallback ? 'fallback' : 'fresh');
 
 /** A successful fetch: errors and the stale window cleared, next refresh scheduled. */
-function succeeded(s: RecordState, now: number, status: SecretStatus, freshValue: boolean): RecordState {
+function succeeded(s: RecordState, now: number, status: SecretStatus, freshValue: boolean, replica: ReplicaServe | undefined): RecordState {
   return {
+    ...(replica ? { replica } : {}),
     status,
     current: s.current,
     fetchedAt: freshValue ? now : s.fetchedAt,
@@ -134,33 +139,36 @@ function succeeded(s: RecordState, now: number, status: SecretStatus, freshValue
   };
 }
 
-const afterSuccess = (now: number): SecretEffect[] => [{ type: 'disarm-stale-expiry' }, { type: 'schedule-refresh', from: now }];
+const afterSuccess = (now: number, replica?: ReplicaServe): SecretEffect[] => [
+  { type: 'disarm-stale-expiry' },
+  { type: 'schedule-refresh', from: now, ...(replica ? { primaryAt: replica.primaryRetryAt } : {}) },
+];
 
-function fetched(s: RecordState, value: SecretValue, fallback: boolean, now: number): Transition {
+function fetched(s: RecordState, value: SecretValue, fallback: boolean, now: number, replica: ReplicaServe | undefined): Transition {
   const previous = s.current;
-  const unchanged: SecretEffect = { type: 'audit', fields: { type: 'refresh', versionId: value.versionId, source: value.source, outcome: 'unchanged' } };
+  const unchanged: SecretEffect = { type: 'audit', fields: { type: 'refresh', versionId: value.versionId, source: value.source, region: value.region, outcome: 'unchanged' } };
   if (previous && previous.versionId === value.versionId && previous.source === value.source && s.status !== 'pending') {
     // Same version: immutable, so nothing is parsed or validated again.
-    return { state: succeeded(s, now, okStatus(fallback), true), effects: [...afterSuccess(now), unchanged] };
+    return { state: succeeded(s, now, okStatus(fallback), true, replica), effects: [...afterSuccess(now, replica), unchanged] };
   }
   if (s.rejectedVersionId === value.versionId) {
     // Still the version rejected before: hooks are not run again. With a last good value keep
     // serving it; without one stay failed and keep retrying until a new version appears.
-    if (previous) return { state: succeeded(s, now, okStatus(fallback), false), effects: [unchanged, ...afterSuccess(now)] };
+    if (previous) return { state: succeeded(s, now, okStatus(fallback), false, replica), effects: [unchanged, ...afterSuccess(now, replica)] };
     return { state: { ...s, failures: s.failures + 1 }, effects: [unchanged, { type: 'schedule-retry', attempt: s.failures }] };
   }
-  return { state: s, effects: [{ type: 'compute', value, fallback }] };
+  return { state: s, effects: [{ type: 'compute', value, fallback, ...(replica ? { replica } : {}) }] };
 }
 
-function computed(s: RecordState, value: SecretValue, fallback: boolean, now: number): Transition {
+function computed(s: RecordState, value: SecretValue, fallback: boolean, now: number, replica: ReplicaServe | undefined): Transition {
   const previous = s.current;
   // A new AWSCURRENT ends an unfinished rotation (it finished, or was rolled forward by hand).
-  const state = succeeded({ ...s, current: value, rejectedVersionId: undefined, rejectionReason: undefined, rotationUnfinished: undefined }, now, okStatus(fallback), true);
+  const state = succeeded({ ...s, current: value, rejectedVersionId: undefined, rejectionReason: undefined, rotationUnfinished: undefined }, now, okStatus(fallback), true, replica);
   const rotated = previous !== undefined && previous.versionId !== value.versionId;
   const effects: SecretEffect[] = [
     { type: 'commit', value },
-    ...afterSuccess(now),
-    { type: 'audit', fields: { type: rotated ? 'rotation' : 'load', versionId: value.versionId, source: value.source, outcome: 'success' } },
+    ...afterSuccess(now, replica),
+    { type: 'audit', fields: { type: rotated ? 'rotation' : 'load', versionId: value.versionId, source: value.source, region: value.region, outcome: 'success' } },
   ];
   if (rotated) {
     effects.push(
@@ -171,9 +179,9 @@ function computed(s: RecordState, value: SecretValue, fallback: boolean, now: nu
   return { state, effects };
 }
 
-function hookFailed(s: RecordState, value: SecretValue, fallback: boolean, error: KeyturnError, now: number): Transition {
+function hookFailed(s: RecordState, value: SecretValue, fallback: boolean, error: KeyturnError, now: number, replica: ReplicaServe | undefined): Transition {
   const previous = s.current;
-  const rejected: SecretEffect = { type: 'audit', fields: { type: 'rejected', versionId: value.versionId, source: value.source, outcome: 'failure', errorCode: error.code } };
+  const rejected: SecretEffect = { type: 'audit', fields: { type: 'rejected', versionId: value.versionId, source: value.source, region: value.region, outcome: 'failure', errorCode: error.code } };
   const counted: SecretEffect = { type: 'count-error', code: error.code ?? error.name };
   const countedRejected: SecretEffect = { type: 'count-rejected' };
   if (!previous || s.status === 'pending') {
@@ -200,13 +208,13 @@ function hookFailed(s: RecordState, value: SecretValue, fallback: boolean, error
       ],
     };
   }
-  const state = succeeded({ ...s, rejectedVersionId: value.versionId, rejectionReason: error.message }, now, okStatus(fallback), false);
+  const state = succeeded({ ...s, rejectedVersionId: value.versionId, rejectionReason: error.message }, now, okStatus(fallback), false, replica);
   return {
     state,
     effects: [
       counted,
       countedRejected,
-      ...afterSuccess(now),
+      ...afterSuccess(now, replica),
       rejected,
       { type: 'log', level: 'warn', message: `${error.message}; version ${value.versionId} rejected, keeping version ${previous.versionId}`, context: { versionId: value.versionId, code: error.code } },
       { type: 'emit-rejected', versionId: value.versionId, keptVersionId: previous.versionId, reason: error.message },

@@ -18,8 +18,16 @@ export interface SecretState {
   requestedVersionId?: string;
   required: boolean;
   state: SecretStatus;
-  /** Source that served the current value. */
+  /** Source that served the current value (`aws:eu-west-1` with a regional source). */
   source?: string;
+  /** The AWS region that served the current value, when the source is regional. */
+  region?: string;
+  /**
+   * Set while the value comes from a replica region because the primary region failed
+   * transiently (the state stays `fresh`; health reports it as degraded). Cleared when the
+   * primary answers again.
+   */
+  replica?: { region: string; primaryRegion: string; primaryRetryAt: Date };
   versionId?: string;
   /** When the served version was created in the source (Secrets Manager's CreatedDate), if it says. */
   versionCreatedAt?: Date;

@@ -14,6 +14,8 @@ export interface SecretValueInit {
   createdDate?: Date;
   /** Name of the source that served it (`aws`, `env`, `dotenv`, `memory`, ...). */
   source: string;
+  /** The AWS region that served it, when the source is regional (e.g. `eu-west-1`). */
+  region?: string;
   /** Exactly one of `secretString` and `secretBinary`. */
   secretString?: string;
   secretBinary?: Uint8Array;
@@ -33,6 +35,8 @@ export class SecretValue {
   readonly versionStages: readonly string[];
   readonly createdDate?: Date;
   readonly source: string;
+  /** The AWS region that served this version, when the source knows it (replica-region failover). */
+  readonly region?: string;
   readonly kind: 'string' | 'binary';
   #string?: string;
   #binary?: Uint8Array;
@@ -47,6 +51,7 @@ export class SecretValue {
     this.versionStages = Object.freeze([...(init.versionStages ?? ['AWSCURRENT'])]);
     if (init.createdDate !== undefined) this.createdDate = init.createdDate;
     this.source = init.source;
+    if (init.region !== undefined) this.region = init.region;
     if (init.secretBinary !== undefined) {
       this.kind = 'binary';
       this.#binary = new Uint8Array(init.secretBinary);
@@ -153,6 +158,7 @@ export class SecretValue {
       versionId: this.versionId,
       versionStages: this.versionStages,
       source: this.source,
+      ...(this.region !== undefined ? { region: this.region } : {}),
       kind: this.kind,
       value: '[REDACTED]',
     };

@@ -1,4 +1,4 @@
-import { AwsSecretsManagerSource, ChainSource, DotenvSource, EnvSource, SecretStore, SideBySideSource, type KeyturnLogger, type SecretMismatch, type SecretSource } from '@keyturn/core';
+import { AwsSecretsManagerSource, ChainSource, RegionalSource, DotenvSource, EnvSource, SecretStore, SideBySideSource, type KeyturnLogger, type SecretMismatch, type SecretSource } from '@keyturn/core';
 import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
 
 /** The store behind the module and what the module must release on shutdown. */
@@ -29,7 +29,16 @@ function createSources(options: ResolvedSecretsOptions): { sources: SecretSource
     let built: SecretSource;
     switch (source) {
       case 'aws':
-        built = options.client
+        built = options.replicaRegions?.length
+          ? new RegionalSource({
+              regions: [options.region!, ...options.replicaRegions],
+              clientConfig: {
+                ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+                ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+              },
+              ...(options.regionFailover ?? {}),
+            })
+          : options.client
           ? new AwsSecretsManagerSource({ client: options.client })
           : new AwsSecretsManagerSource({
               clientConfig: {

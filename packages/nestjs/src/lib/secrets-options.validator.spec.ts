@@ -37,6 +37,13 @@ describe('resolveSecretsOptions', () => {
     expect(problems({ client: {}, region: 'eu-west-1' })[0]).toMatch(/either client or region/);
   });
 
+  it('checks replica regions: a primary region, distinct names, no single client', () => {
+    expect(problems({ replicaRegions: ['eu-west-1'] })).toEqual(['replicaRegions needs region (the primary region)']);
+    expect(problems({ region: 'eu-west-1', replicaRegions: ['eu-west-1'] })).toEqual(['replicaRegions must be distinct and must not repeat region']);
+    expect(problems({ region: 'us-east-1', replicaRegions: 'eu-west-1' })).toEqual(["replicaRegions must be a list of region names (e.g. ['eu-west-1'])"]);
+    expect(resolveSecretsOptions({ region: 'us-east-1', replicaRegions: ['eu-west-1'] }).replicaRegions).toEqual(['eu-west-1']);
+  });
+
   it('checks the migration option', () => {
     expect(problems({ migration: { old: 'dotenv' } })).toEqual(["migration.old is 'dotenv': set dotenv: { mapping: { '<secret id>': 'VAR' } }"]);
     expect(problems({ migration: { old: {}, prefer: 'both' } })).toEqual([

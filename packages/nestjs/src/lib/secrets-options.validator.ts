@@ -81,6 +81,15 @@ export function resolveSecretsOptions(options: SecretsModuleOptions | undefined)
   if (o.client !== undefined && (o.region !== undefined || o.endpoint !== undefined || o.credentials !== undefined)) {
     problems.push('give either client or region/endpoint/credentials, not both (a ready client already carries them)');
   }
+  if (o.replicaRegions !== undefined) {
+    const rr = o.replicaRegions as unknown;
+    if (!Array.isArray(rr) || rr.some((r) => typeof r !== 'string' || r === '')) problems.push("replicaRegions must be a list of region names (e.g. ['eu-west-1'])");
+    else if (rr.length > 0) {
+      if (o.region === undefined) problems.push('replicaRegions needs region (the primary region)');
+      if (o.client !== undefined) problems.push('replicaRegions needs one client per region: give region/endpoint/credentials instead of client');
+      if (new Set([o.region, ...rr]).size !== rr.length + 1) problems.push('replicaRegions must be distinct and must not repeat region');
+    }
+  }
   if (o.store !== undefined && (o.sources !== undefined || o.client !== undefined)) {
     problems.push('store replaces sources and client: configure them on the store you pass');
   }

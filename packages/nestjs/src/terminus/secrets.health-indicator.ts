@@ -16,6 +16,10 @@ export interface SecretHealthDetail {
   lastErrorCode?: string;
   staleUntil?: string;
   rejectedVersionId?: string;
+  /** The AWS region that served the value (with replica regions). */
+  region?: string;
+  /** Set while the value comes from a replica region because the primary failed transiently (degraded). */
+  replicaOf?: string;
   /**
    * `'unfinished'` while AWSPENDING authenticates where AWSCURRENT is rejected: the credentials
    * changed and the rotation did not finish (resume it: `keyturn secrets rotate <id> --resume`).
@@ -55,7 +59,7 @@ export interface SecretsMigrationHealth {
  * Terminus health indicator for Keyturn secrets.
  * - up: every required secret is fresh;
  * - degraded (reported up with `state: 'degraded'`, or down with `degradedAs: 'down'`): stale values
- *   served within their bound, a fallback source in use, a rotated version rejected, a rotation unfinished
+ *   served within their bound, a fallback source or a replica region in use, a rotated version rejected, a rotation unfinished
  *   (AWSPENDING holds the working credentials), or an optional secret failing;
  * - down: a required secret has no usable value, or its stale bound has passed.
  * In migration mode the payload has a `migration` entry listing open mismatches; they do not change the status.
@@ -114,7 +118,7 @@ export class SecretsHealthIndicator implements OnApplicationBootstrap {
       if (unusable) {
         if (s.required) failing.push(s.secretId);
         else if (this.options.includeOptional) degraded.push(s.secretId);
-      } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined || s.rotationUnfinished !== undefined) {
+      } else if (s.state === 'stale' || s.state === 'fallback' || s.rejectedVersionId !== undefined || s.rotationUnfinished !== undefined || s.replica !== undefined) {
         degraded.push(s.secretId);
       }
     }
@@ -179,6 +183,8 @@ function detail(s: SecretState): SecretHealthDetail {
     ...(s.lastErrorCode !== undefined ? { lastErrorCode: s.lastErrorCode } : {}),
     ...(s.staleUntil !== undefined ? { staleUntil: new Date(s.staleUntil).toISOString() } : {}),
     ...(s.rejectedVersionId !== undefined ? { rejectedVersionId: s.rejectedVersionId } : {}),
+    ...(s.region !== undefined ? { region: s.region } : {}),
+    ...(s.replica !== undefined ? { replicaOf: s.replica.primaryRegion } : {}),
     ...(s.rotationUnfinished !== undefined ? { rotation: 'unfinished' as const } : {}),
     ...(s.rotationUnfinished?.pendingVersionId !== undefined ? { pendingVersionId: s.rotationUnfinished.pendingVersionId } : {}),
   };

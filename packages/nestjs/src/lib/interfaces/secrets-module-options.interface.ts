@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import type { AuditSink, EnvSource, DotenvSource, SecretSource, SecretStore, SecretStoreOptions } from '@keyturn/core';
+import type { AuditSink, EnvSource, DotenvSource, SecretSource, SecretStore, SecretStoreOptions, RegionalSourceOptions } from '@keyturn/core';
 import type { SecretClassSchema } from './secret-definition.interface.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 
@@ -60,6 +60,22 @@ export interface SecretsModuleOptions {
    * @example 'eu-west-1'
    */
   region?: string;
+  /**
+   * Replica regions, in the order they are tried when the primary `region` fails transiently
+   * (network, timeout, 5xx, throttling); never after AccessDenied, not found or deletion. Values
+   * read from a replica are served as fresh, name their region (`aws:eu-west-1`) and make health
+   * report *degraded*; the primary is asked again after `regionFailover.primaryRetryMs`. Needs
+   * `region`; the IAM policy must allow reading the secret's replica ARNs in those regions.
+   * @default [] (one region, no failover)
+   * @example ['eu-west-1', 'eu-central-1']
+   */
+  replicaRegions?: readonly string[];
+  /**
+   * Tuning of replica-region failover (with `replicaRegions`).
+   * @default { attemptTimeoutMs: 5000, primaryRetryMs: 30000 }
+   * @example { attemptTimeoutMs: 2000, primaryRetryMs: 10000 }
+   */
+  regionFailover?: Pick<RegionalSourceOptions, 'attemptTimeoutMs' | 'primaryRetryMs'>;
   /**
    * Endpoint override (the emulator, moto, a VPC endpoint). `AWS_ENDPOINT_URL_SECRETS_MANAGER` is honoured by the SDK too.
    * @default undefined (the AWS endpoint of the region)
