@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// Builds @keyturn/cdk: the CommonJS library (tsc), an ES module entry that re-exports it (so an
-// application mixing `import` and `require` gets one copy of the construct classes), and one
-// self-contained bundle per rotation strategy of @keyturn/rotation, built from its compiled
-// `dist`, in dist/lambda/<strategy>/index.js (the code of the rotation functions, used as a
+// Builds @keyturn/cdk: the CommonJS library and its ES module entry that re-exports it (both by
+// tools/build-package.mjs, so an application mixing `import` and `require` gets one copy of the
+// construct classes), and one self-contained bundle per rotation strategy of @keyturn/rotation,
+// built from its compiled `dist`, in dist/lambda/<strategy>/index.js (the code of the rotation functions, used as a
 // Lambda asset; no bundling, Docker or network at synthesis time).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +13,8 @@ const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STRATEGIES = ['postgres-single-user', 'postgres-alternating-users', 'redis-acl-user', 'random-key'];
 
-const tsc = spawnSync(process.execPath, [join(root, '..', '..', 'tools', 'build-package.mjs'), '--app'], { cwd: root, stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, '..', '..', 'tools', 'build-package.mjs')], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-
-const esm = join(root, 'dist', 'esm');
-mkdirSync(esm, { recursive: true });
-writeFileSync(join(esm, 'index.mjs'), "// ES module entry: the CommonJS build, re-exported (one copy of every class).\nexport * from '../cjs/index.js';\n");
-writeFileSync(join(esm, 'index.d.mts'), "export * from '../cjs/index.js';\n");
 
 const { buildSync } = require('esbuild');
 for (const strategy of STRATEGIES) {

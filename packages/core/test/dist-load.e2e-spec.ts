@@ -3,13 +3,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-// Proves the BUILT package (dist/esm and dist/cjs) loads in plain Node, outside Jest's module mapping.
+// Proves the BUILT package (the ES module wrapper in dist/esm and the CommonJS build in dist/cjs) loads in plain Node, outside Jest's module mapping.
 const run = promisify(execFile);
 const pkgDir = resolve(__dirname, '..');
 let dir: string;
 
 beforeAll(() => {
-  for (const f of ['dist/esm/index.js', 'dist/cjs/index.js']) {
+  for (const f of ['dist/esm/index.mjs', 'dist/cjs/index.js']) {
     if (!existsSync(join(pkgDir, f))) throw new Error(`@keyturn/core is not built (${f} is missing): run \`npm run build\` first (the root \`npm test\` builds before testing)`);
   }
   // Inside the repository so that Node resolves @keyturn/core through the workspace symlink.

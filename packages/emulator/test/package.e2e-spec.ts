@@ -14,7 +14,7 @@ describe('package entry points', () => {
 
   it.each([
     ['CommonJS', `const m = require(${JSON.stringify(join(PACKAGE_DIR, 'dist/cjs/index.js'))}); run(m);`, 'commonjs'],
-    ['ES module', `import(${JSON.stringify(join(PACKAGE_DIR, 'dist/esm/index.js'))}).then(run);`, 'module'],
+    ['ES module', `import(${JSON.stringify(join(PACKAGE_DIR, 'dist/esm/index.mjs'))}).then(run);`, 'module'],
   ])('the built %s entry starts, serves and stops', (_label, load, type) => {
     const script = `
       async function run(m) {

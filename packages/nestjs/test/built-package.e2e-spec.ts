@@ -49,8 +49,8 @@ const { SecretsModule, SecretsService, defineSecret, getSecretToken } = require(
 describe('built @keyturn/nestjs', () => {
   let dir: string;
   beforeAll(() => {
-    const missing = ['dist/cjs/index.js', 'dist/esm/index.js'].filter((f) => !existsSync(join(pkg, f)));
-    if (!existsSync(join(repo, 'packages/core/dist/esm/index.js'))) missing.push('packages/core/dist');
+    const missing = ['dist/cjs/index.js', 'dist/esm/index.mjs'].filter((f) => !existsSync(join(pkg, f)));
+    if (!existsSync(join(repo, 'packages/core/dist/esm/index.mjs'))) missing.push('packages/core/dist');
     if (missing.length > 0) {
       throw new Error(`@keyturn/nestjs is not built (missing ${missing.join(', ')}): run \`npm run build\` at the repository root first`);
     }
