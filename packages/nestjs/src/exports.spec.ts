@@ -16,13 +16,8 @@ describe('entry points', () => {
       'ROTATION_WINDOW_DEFAULTS',
       'RotatingClient',
       'RotationWindow',
-      'SECRETS_DEFAULTS',
-      'SECRETS_MODULE_OPTIONS',
       'SECRET_STORE',
-      'SECRET_STORE_DEFAULTS',
       'SecretNameVariableMissingError',
-      'SecretValueTransformer',
-      'SecretsCoreModule',
       'SecretsModule',
       'SecretsModuleStartupError',
       'SecretsService',
@@ -31,7 +26,6 @@ describe('entry points', () => {
       'credentialsFromSecretStore',
       'defineSecret',
       'getSecretToken',
-      'resolveSecretsOptions',
     ]);
   });
 

@@ -1,17 +1,12 @@
 // Root entry of @keyturn/nestjs. Integrations with optional peers live in subpath entries
 // (@keyturn/nestjs/terminus, /config, /typeorm, /ioredis) and are never imported from here.
-// The connection helpers below (RotatingClient and the credential adapters) need no optional peer.
+// The connection helpers below (RotatingClient, the credential adapters, their retry options and
+// errors) need no optional peer; the /typeorm and /ioredis entries use them and do not re-export them.
 export { SecretsModule } from './lib/secrets.module.js';
-export { SecretsCoreModule } from './lib/secrets-core.module.js';
 export { SecretsService } from './lib/secrets.service.js';
 export { SECRET_STORE } from './lib/secrets.constants.js';
-export { SECRETS_MODULE_OPTIONS } from './lib/secrets.module-definition.js';
-export { SECRETS_DEFAULTS } from './lib/secrets.defaults.js';
-export { SECRET_STORE_DEFAULTS } from '@keyturn/core';
 export { defineSecret, getSecretToken } from './lib/define-secret.js';
 export { InjectSecret } from './lib/secrets.decorators.js';
-export { SecretValueTransformer } from './lib/secret-value.transformer.js';
-export { resolveSecretsOptions, type ResolvedSecretsOptions } from './lib/secrets-options.validator.js';
 export { InvalidSecretsOptionsError } from './lib/errors/invalid-secrets-options.error.js';
 export { InvalidTenantIdError } from './lib/errors/invalid-tenant-id.error.js';
 export { TenantsNotConfiguredError } from './lib/errors/tenants-not-configured.error.js';
@@ -36,7 +31,7 @@ export type {
 export type { SecretsModuleOptions, SecretSourceName, SecretsTenantOptions, SecretsMigrationOptions } from './lib/interfaces/secrets-module-options.interface.js';
 export type { SecretsOptionsFactory } from './lib/interfaces/secrets-options-factory.interface.js';
 export { RotatingClient, ROTATING_CLIENT_DEFAULTS, type RotatingClientOptions, type ClientLease, type ClientSwapEvent } from './rebuild/rotating-client.js';
-export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike } from './rebuild/credentials-adapters.js';
+export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike, type SecretInput } from './rebuild/credentials-adapters.js';
 export type { CredentialsSource, CredentialsVersion, ConnectionLogger, ConnectionEvent } from './rebuild/credentials-source.js';
 export { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './rebuild/auth-retry.options.js';
 export { CredentialsRejectedError, type CredentialsRejectedErrorOptions } from './rebuild/errors/credentials-rejected.error.js';

@@ -4,18 +4,24 @@ describe('@keyturn/nestjs/ioredis entry point', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(entry).sort()).toEqual(
       [
-        'CredentialsRejectedError',
         'DEFAULT_REDIS_CLIENT_NAME',
         'InjectRedisClient',
         'KeyturnRedisModule',
         'REDIS_ROTATION_DEFAULTS',
         'createRotatingRedis',
-        'credentialsFromSecretHandle',
-        'credentialsFromSecretStore',
         'getRedisClientToken',
         'parseRedisSecret',
         'redisAuthCode',
       ].sort(),
     );
+  });
+});
+
+describe('getRedisClientToken', () => {
+  it('returns a symbol, like getSecretToken, the same one for the same name', () => {
+    expect(typeof entry.getRedisClientToken('cache')).toBe('symbol');
+    expect(entry.getRedisClientToken('cache')).toBe(entry.getRedisClientToken('cache'));
+    expect(entry.getRedisClientToken()).toBe(entry.getRedisClientToken(entry.DEFAULT_REDIS_CLIENT_NAME));
+    expect(entry.getRedisClientToken('cache')).not.toBe(entry.getRedisClientToken('sessions'));
   });
 });

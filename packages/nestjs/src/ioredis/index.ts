@@ -9,6 +9,3 @@ export {
   type RedisRotationOptions,
 } from './redis-secret.options.js';
 export { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
-export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike, type SecretInput } from '../rebuild/credentials-adapters.js';
-export type { CredentialsSource, CredentialsVersion } from '../rebuild/credentials-source.js';
-export { CredentialsRejectedError } from '../rebuild/errors/credentials-rejected.error.js';

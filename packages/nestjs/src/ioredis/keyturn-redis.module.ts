@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { SecretInput } from '../rebuild/credentials-adapters.js';
-import { getRedisClientToken } from './redis-client.constants.js';
+import { DEFAULT_REDIS_CLIENT_NAME, getRedisClientToken } from './redis-client.constants.js';
 import type { RedisRotationOptions } from './redis-secret.options.js';
 import { createRotatingRedis, type RotatingRedis } from './rotating-redis.js';
 
@@ -61,7 +61,9 @@ class RedisClientShutdown implements OnApplicationShutdown {
 export class KeyturnRedisModule {
   static forRootAsync(options: KeyturnRedisModuleAsyncOptions): DynamicModule {
     const token = getRedisClientToken(options.name);
-    const rotatingToken = `${token}:rotating`;
+    // Internal providers: string tokens derived from the client name, never exported.
+    const internal = `KeyturnRedisClient(${options.name ?? DEFAULT_REDIS_CLIENT_NAME})`;
+    const rotatingToken = `${internal}:rotating`;
     const providers: Provider[] = [
       {
         provide: rotatingToken,
@@ -72,7 +74,7 @@ export class KeyturnRedisModule {
         },
       },
       { provide: token, inject: [rotatingToken], useFactory: (rotating: RotatingRedis): Redis => rotating.client },
-      { provide: `${token}:shutdown`, inject: [rotatingToken], useFactory: (rotating: RotatingRedis) => new RedisClientShutdown(rotating) },
+      { provide: `${internal}:shutdown`, inject: [rotatingToken], useFactory: (rotating: RotatingRedis) => new RedisClientShutdown(rotating) },
     ];
     return {
       module: KeyturnRedisModule,
