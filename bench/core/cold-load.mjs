@@ -7,13 +7,10 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { SecretsManagerClient, CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SecretStore, AwsSecretsManagerSource } from '@keyturn/core';
+import { arg, countingClient, fmtCalls } from '../lib/harness.mjs';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const N = arg('secrets', 100);
 const ROUNDS = arg('rounds', 5);
 
@@ -29,21 +26,7 @@ const freePort = () =>
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function countingClient(endpoint) {
-  const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const calls = {};
-  client.middlewareStack.add(
-    (next, ctx) => async (args) => {
-      const op = ctx.commandName.replace(/Command$/, '');
-      calls[op] = (calls[op] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'benchCounter' },
-  );
-  return { client, calls };
-}
 
-const fmtCalls = (c) => Object.entries(c).map(([k, v]) => `${v} ${k}`).join(' + ');
 
 /** A private moto server on a free port; resolves once its Secrets Manager answers. */
 async function startMoto() {

@@ -105,12 +105,23 @@ export async function planMigration(
   }
 }
 
+/** What {@link applyStep} needs of a planned secret (`migrate-env` and `migrate-table` plans). */
+export interface WritablePlan {
+  secretId: string;
+  action: 'create' | 'update' | 'unchanged' | 'error';
+  baseVersionId?: string;
+  arn?: string;
+  versionId?: string;
+  error?: { code: string; message: string; exitCode: number };
+}
+
 /**
  * Applies one step. Creates use a ClientRequestToken derived from (secret id, content) and
- * updates one derived from (secret id, base version, content), so a retry never creates a
- * second version; updates only land if AWSCURRENT is still the version the plan read.
+ * updates one derived from (secret id, base version, content), so a retry, or a rerun after an
+ * interruption, never creates a second version; updates only land if AWSCURRENT is still the
+ * version the plan read. `what` names the change in a conflict message.
  */
-export async function applyStep(client: SecretsManagerClient, step: PlanStep, endpoint?: string): Promise<PlannedSecret> {
+export async function applyStep<P extends WritablePlan>(client: SecretsManagerClient, step: { plan: P; readonly content?: string }, endpoint?: string, what = 'the migration'): Promise<P> {
   const { plan, content } = step;
   if (content === undefined || (plan.action !== 'create' && plan.action !== 'update')) return plan;
   try {
@@ -122,7 +133,7 @@ export async function applyStep(client: SecretsManagerClient, step: PlanStep, en
         });
       return { ...plan, arn: out.ARN, versionId: out.VersionId };
     }
-    const versionId = await putIfCurrent(client, { secretId: plan.secretId, arn: plan.arn, baseVersionId: plan.baseVersionId as string, content, endpoint, what: 'the migration' });
+    const versionId = await putIfCurrent(client, { secretId: plan.secretId, arn: plan.arn, baseVersionId: plan.baseVersionId as string, content, endpoint, what });
     return { ...plan, versionId };
   } catch (err) {
     const e = err instanceof CliError ? err : toCliError(err, { action: 'secretsmanager:PutSecretValue', secretId: plan.secretId, endpoint });

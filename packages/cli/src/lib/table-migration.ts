@@ -1,11 +1,9 @@
-import { CreateSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { canonicalJson, compileNameTemplate, parseColumnMapping, rowToSecretObject, type ColumnBinding, type TableRow } from '@keyturn/core';
 import { awsErrorName, toCliError } from './aws-errors.js';
-import { CliError } from './errors/cli-error.js';
 import { UsageError } from './errors/usage-error.js';
 import { ExitCode } from './exit-codes.js';
-import { putIfCurrent } from './guarded-update.js';
-import { requestToken } from './request-token.js';
+import { applyStep } from './env-migration.js';
 import { isJsonObject, parseJsonSafely } from './secret-json.js';
 
 /** One row of the query as the secret it becomes. The content stays out of anything printed. */
@@ -132,28 +130,12 @@ export async function planTableSecret(client: SecretsManagerClient, item: TableR
 }
 
 /**
- * Writes one planned secret. A create's ClientRequestToken is derived from (secret, content) and an
- * update's from (secret, base version, content): a write repeated after an interruption is the
- * same request to Secrets Manager, which creates no second version.
+ * Writes one planned secret through the migrations' shared {@link applyStep}: request tokens derived
+ * from (secret, base version, content), so a write repeated after an interruption is the same
+ * request to Secrets Manager, which creates no second version.
  */
-export async function applyTableStep(client: SecretsManagerClient, step: TablePlanStep, endpoint?: string): Promise<PlannedTableSecret> {
-  const { plan, content } = step;
-  if (content === undefined || (plan.action !== 'create' && plan.action !== 'update')) return plan;
-  try {
-    if (plan.action === 'create') {
-      const out = await client
-        .send(new CreateSecretCommand({ Name: plan.secretId, SecretString: content, ClientRequestToken: requestToken(plan.secretId, undefined, content) }))
-        .catch((err: unknown) => {
-          throw toCliError(err, { action: 'secretsmanager:CreateSecret', secretId: plan.secretId, endpoint });
-        });
-      return { ...plan, arn: out.ARN, versionId: out.VersionId };
-    }
-    const versionId = await putIfCurrent(client, { secretId: plan.secretId, arn: plan.arn, baseVersionId: plan.baseVersionId as string, content, endpoint, what: `row ${plan.row}` });
-    return { ...plan, versionId };
-  } catch (err) {
-    const e = err instanceof CliError ? err : toCliError(err, { action: 'secretsmanager:PutSecretValue', secretId: plan.secretId, endpoint });
-    return { ...plan, action: 'error', error: { code: e.code ?? e.name, message: e.message, exitCode: e.exitCode } };
-  }
+export function applyTableStep(client: SecretsManagerClient, step: TablePlanStep, endpoint?: string): Promise<PlannedTableSecret> {
+  return applyStep(client, step, endpoint, `row ${step.plan.row}`);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, calling `done` after each. */
