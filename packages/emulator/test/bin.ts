@@ -15,7 +15,7 @@ function newestMtime(dir: string): number {
 }
 
 const fresh = (): boolean => {
-  const built = [join(PACKAGE_DIR, 'dist', 'cjs', 'cli.js'), join(PACKAGE_DIR, 'dist', 'esm', 'package.json')];
+  const built = [join(PACKAGE_DIR, 'dist', 'cjs', 'cli.js'), join(PACKAGE_DIR, 'dist', 'esm', 'index.mjs')];
   const src = newestMtime(join(PACKAGE_DIR, 'src'));
   return built.every((f) => existsSync(f) && statSync(f).mtimeMs >= src);
 };
