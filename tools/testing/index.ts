@@ -6,3 +6,4 @@ export { startRedis, type RedisServer } from './redis';
 export { spawnServer, type ServerProcess } from './servers';
 export { chromiumLaunchOptions } from './chromium';
 export { startTestEmulator, type TestEmulator } from './emulator';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';

@@ -20,6 +20,8 @@ export interface PostgresServer {
   adminConfig(): { host: string; port: number; user: string; password: string; database: string };
   /** Runs SQL as the superuser (one short-lived connection). */
   sql(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** Whether `user` logs in with `password` and can run a query (a fresh connection, straight to the server). */
+  canLogin(user: string, password: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,19 @@ export async function startPostgres(): Promise<PostgresServer> {
       await c.end();
     }
   };
+  const canLogin = async (user: string, password: string) => {
+    const c = new Client({ host, port, user, password, database: 'postgres', connectionTimeoutMillis: 5_000 });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
   try {
     await waitFor(async () => {
       if (server.exited()) throw new Error(`postgres exited: ${server.stderr()}`);
@@ -103,5 +118,5 @@ export async function startPostgres(): Promise<PostgresServer> {
     throw e;
   }
   const stop = () => server.stop();
-  return { host, port, pid: server.child.pid!, superuser, superuserPassword, adminConfig, sql, stop };
+  return { host, port, pid: server.child.pid!, superuser, superuserPassword, adminConfig, sql, canLogin, stop };
 }

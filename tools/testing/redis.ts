@@ -14,6 +14,8 @@ export interface RedisServer {
   adminPassword: string;
   /** Runs one command as the admin user on a fresh connection. */
   command(...args: (string | number)[]): Promise<unknown>;
+  /** Whether `user` authenticates with `password` and can PING (a fresh connection, straight to the server). */
+  canLogin(user: string, password: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,19 @@ export async function startRedis(): Promise<RedisServer> {
       r.disconnect();
     }
   };
+  const canLogin = async (user: string, password: string) => {
+    const r = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null });
+    r.on('error', () => undefined);
+    try {
+      await r.connect();
+      await r.call('AUTH', user, password);
+      return (await r.call('PING')) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      r.disconnect();
+    }
+  };
   try {
     await waitFor(async () => {
       if (server.exited()) throw new Error(`redis-server exited: ${server.stderr() || 'is redis-server installed? (Debian package "redis-server")'}`);
@@ -55,5 +70,5 @@ export async function startRedis(): Promise<RedisServer> {
     throw e;
   }
   const stop = () => server.stop();
-  return { host, port, pid: server.child.pid!, adminUser, adminPassword, command, stop };
+  return { host, port, pid: server.child.pid!, adminUser, adminPassword, command, canLogin, stop };
 }

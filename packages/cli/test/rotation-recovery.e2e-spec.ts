@@ -2,70 +2,25 @@
 // setSecret changed the password. The emulator's retries are used up while it is down; once it is
 // back, `keyturn doctor` names the unfinished rotation and `keyturn secrets rotate --resume`
 // completes it with the same pending password.
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer, type RotationHandler } from '@keyturn/emulator';
 import { createRotationHandler, postgresSingleUser } from '@keyturn/rotation';
-import { startPostgres, type PostgresServer } from '@keyturn/testing';
-import { Client } from 'pg';
+import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@keyturn/testing';
 import { cli } from './cli-harness';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-pg-single';
 const clientConfig = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 
-/** A TCP forwarder to PostgreSQL that can reset every connection (PostgreSQL unreachable) and let them through again. */
-async function forwarder(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const keep = (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  };
-  const server: Server = createServer((inbound) => {
-    keep(inbound);
-    if (down) return void inbound.resetAndDestroy();
-    const outbound = connect(target.port, target.host);
-    keep(outbound);
-    inbound.pipe(outbound).pipe(inbound);
-    inbound.on('close', () => outbound.destroy());
-    outbound.on('close', () => inbound.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    cut: () => {
-      down = true;
-      for (const s of sockets) s.resetAndDestroy();
-    },
-    restore: () => (down = false),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('recovering the lockout scenario by command', () => {
   let emulator: EmulatorServer | undefined;
   let pg: PostgresServer | undefined;
-  let proxy: Awaited<ReturnType<typeof forwarder>> | undefined;
+  let proxy: TcpProxy | undefined;
   let sm: SecretsManagerClient | undefined;
 
-  const logsIn = async (password: string) => {
-    const c = new Client({ host: pg!.host, port: pg!.port, user: 'app_locked', password, database: 'postgres' });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
 
   beforeAll(async () => {
     [emulator, pg] = await Promise.all([startEmulator({ logger: false, rotationRetry: { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 50 } }), startPostgres()]);
-    proxy = await forwarder(pg);
+    proxy = await startTcpProxy(pg);
     sm = new SecretsManagerClient(clientConfig(emulator.endpoint));
   });
   afterAll(async () => {
@@ -100,8 +55,8 @@ describe('recovering the lockout scenario by command', () => {
 
     // The lockout state: the database has the new password, AWSCURRENT the old one.
     const pending = JSON.parse((await sm!.send(new GetSecretValueCommand({ SecretId: 'app/locked-db', VersionStage: 'AWSPENDING' }))).SecretString!);
-    expect(await logsIn(initial)).toBe(false);
-    expect(await logsIn(pending.password)).toBe(true);
+    expect(await pg!.canLogin('app_locked', initial)).toBe(false);
+    expect(await pg!.canLogin('app_locked', pending.password)).toBe(true);
     proxy!.restore();
 
     const k = cli({ endpoint: emulator!.endpoint });
@@ -125,7 +80,7 @@ describe('recovering the lockout scenario by command', () => {
     expect(resumed.json()).toMatchObject({ outcome: 'succeeded', versionId: out.VersionId, resumed: true });
     const current = JSON.parse((await sm!.send(new GetSecretValueCommand({ SecretId: 'app/locked-db' }))).SecretString!);
     expect(current.password).toBe(pending.password);
-    expect(await logsIn(current.password)).toBe(true);
+    expect(await pg!.canLogin('app_locked', current.password)).toBe(true);
     const d = await sm!.send(new DescribeSecretCommand({ SecretId: 'app/locked-db' }));
     expect(d.VersionIdsToStages?.[out.VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']));
 

@@ -50,6 +50,7 @@ it('exports exactly the public API', () => {
     'parseSecretRef',
     'refreshDelay',
     'rowToSecretObject',
+    'summarizeMismatch',
     'wrapHookFailure',
   ]);
 });

@@ -27,7 +27,7 @@ export type { VariableMapping } from './sources/mapped-values.js';
 // migration mode
 export { SideBySideSource, type SideBySideSourceOptions } from './migration/side-by-side.source.js';
 export { SqlTableSource, type SqlTableSourceOptions, type SqlQueryFunction } from './migration/sql-table.source.js';
-export { describeMismatch, describeKeyPath, type SecretMismatch } from './migration/secret-mismatch.js';
+export { describeMismatch, describeKeyPath, summarizeMismatch, type MismatchSummary, type SecretMismatch } from './migration/secret-mismatch.js';
 export type { KeyMismatch } from './migration/keyed-digest.js';
 export {
   parseColumnMapping,

@@ -10,8 +10,6 @@ import {
 import { startEmulator, type EmulatorServer } from '@keyturn/emulator';
 import { createRotationHandler, postgresAlternatingUsers, postgresSingleUser, redisAclUser, RotationGuardError } from '@keyturn/rotation';
 import { startPostgres, startRedis, testClientConfig, waitFor, type PostgresServer, type RedisServer } from '@keyturn/testing';
-import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { failure, printable, recordingLogger, secretJson, stages } from './support/rotation-driver';
 
 const lambda = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
@@ -29,31 +27,6 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
   const consoleLines: string[] = [];
   const errors: unknown[] = [];
 
-  const pgWorks = async (user: string, password: string) => {
-    const c = new Client({ host: pg.host, port: pg.port, user, password, database: 'postgres' });
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
-  const redisWorks = async (user: string, password: string) => {
-    const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      await r.call('AUTH', user, password);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
-  };
   const remember = async (secretId: string, key = 'password') => {
     for (const VersionStage of ['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']) {
       const v = await secretJson(client, secretId, { VersionStage }).catch(() => undefined);
@@ -92,8 +65,8 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     await remember('emu/db');
     const current = await secretJson(client, 'emu/db');
     expect(current.password).not.toBe(initial);
-    expect(await pgWorks('emu_app', current.password)).toBe(true);
-    expect(await pgWorks('emu_app', initial)).toBe(false);
+    expect(await pg.canLogin('emu_app', current.password)).toBe(true);
+    expect(await pg.canLogin('emu_app', initial)).toBe(false);
     expect((await stages(client, 'emu/db'))[VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']));
   });
 
@@ -109,17 +82,17 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     const first = await secretJson(client, 'emu/alt');
     seen.add(first.password);
     expect(first.username).toBe('emu_alt_clone');
-    expect(await pgWorks('emu_alt_clone', first.password)).toBe(true);
-    expect(await pgWorks('emu_alt', initial)).toBe(true);
+    expect(await pg.canLogin('emu_alt_clone', first.password)).toBe(true);
+    expect(await pg.canLogin('emu_alt', initial)).toBe(true);
 
     await client.send(new RotateSecretCommand({ SecretId: 'emu/alt' }));
     expect((await emulator.waitForRotation('emu/alt', { timeoutMs: 20_000 })).status).toBe('succeeded');
     const second = await secretJson(client, 'emu/alt');
     seen.add(second.password);
     expect(second.username).toBe('emu_alt');
-    expect(await pgWorks('emu_alt', second.password)).toBe(true);
-    expect(await pgWorks('emu_alt_clone', first.password)).toBe(true);
-    expect(await pgWorks('emu_alt', initial)).toBe(false);
+    expect(await pg.canLogin('emu_alt', second.password)).toBe(true);
+    expect(await pg.canLogin('emu_alt_clone', first.password)).toBe(true);
+    expect(await pg.canLogin('emu_alt', initial)).toBe(false);
   });
 
   it('RotateImmediately=false only tests the configuration: testSecret logs in with AWSCURRENT and nothing changes', async () => {
@@ -134,7 +107,7 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     expect(await emulator.waitForRotation('emu/config', { timeoutMs: 20_000 })).toMatchObject({ status: 'succeeded', mode: 'test', completedSteps: ['testSecret'] });
     expect((await secretJson(client, 'emu/config')).password).toBe(initial);
     expect((await stages(client, 'emu/config'))[VersionId!]).toBeUndefined();
-    expect(await pgWorks('emu_config', initial)).toBe(true);
+    expect(await pg.canLogin('emu_config', initial)).toBe(true);
 
     // A configuration whose credentials do not work fails the test.
     await pg.sql("ALTER USER emu_config WITH PASSWORD 'changed-behind-the-secret'");
@@ -158,16 +131,16 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     expect((await emulator.waitForRotation('emu/cache', { timeoutMs: 20_000 })).status).toBe('succeeded');
     const first = await secretJson(client, 'emu/cache');
     seen.add(first.password);
-    expect(await redisWorks('emu_cache', first.password)).toBe(true);
-    expect(await redisWorks('emu_cache', initial)).toBe(true);
+    expect(await redis.canLogin('emu_cache', first.password)).toBe(true);
+    expect(await redis.canLogin('emu_cache', initial)).toBe(true);
 
     await client.send(new RotateSecretCommand({ SecretId: 'emu/cache' }));
     expect((await emulator.waitForRotation('emu/cache', { timeoutMs: 20_000 })).status).toBe('succeeded');
     const second = await secretJson(client, 'emu/cache');
     seen.add(second.password);
-    expect(await redisWorks('emu_cache', second.password)).toBe(true);
-    expect(await redisWorks('emu_cache', first.password)).toBe(true);
-    expect(await redisWorks('emu_cache', initial)).toBe(false);
+    expect(await redis.canLogin('emu_cache', second.password)).toBe(true);
+    expect(await redis.canLogin('emu_cache', first.password)).toBe(true);
+    expect(await redis.canLogin('emu_cache', initial)).toBe(false);
   });
 
   it('a failed rotation keeps AWSCURRENT working, RotateSecret is refused while it is unfinished, CancelRotateSecret disables the steps, and a later rotation completes', async () => {
@@ -187,7 +160,7 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     errors.push(outcome.error);
     await remember('emu/probe');
     expect((await secretJson(client, 'emu/probe')).password).toBe(initial);
-    expect(await redisWorks('probe', initial)).toBe(true);
+    expect(await redis.canLogin('probe', initial)).toBe(true);
 
     const refused = await failure(() => client.send(new RotateSecretCommand({ SecretId: 'emu/probe' })));
     expect(refused.name).toBe('InvalidRequestException');
@@ -208,8 +181,8 @@ describe('rotation handlers driven by the emulator RotateSecret', () => {
     const current = await secretJson(client, 'emu/probe');
     seen.add(current.password);
     expect((await stages(client, 'emu/probe'))[VersionId!]).toEqual(expect.arrayContaining(['AWSCURRENT']));
-    expect(await redisWorks('probe', current.password)).toBe(true);
-    expect(await redisWorks('probe', initial)).toBe(true);
+    expect(await redis.canLogin('probe', current.password)).toBe(true);
+    expect(await redis.canLogin('probe', initial)).toBe(true);
   });
 
   it('a scheduled rotation runs the random-key Lambda entry (configured by environment) on the sped-up clock', async () => {

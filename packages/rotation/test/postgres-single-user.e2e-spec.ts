@@ -1,7 +1,6 @@
 import { CreateSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startTestEmulator, startPostgres, testClientConfig, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { createRotationHandler, DEFAULT_EXCLUDE_CHARACTERS, postgresSingleUser, RotationStepError } from '@keyturn/rotation';
-import { Client } from 'pg';
 import { beginRotation, manualRotation, failure, printable, recordingLogger, rotate, runSteps, secretJson, stages } from './support/rotation-driver';
 
 describe('postgresSingleUser over the emulator and PostgreSQL', () => {
@@ -12,18 +11,6 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
   const errors: unknown[] = [];
   const seen = new Set<string>();
 
-  const canLogin = async (user: string, password: string) => {
-    const c = new Client({ host: pg.host, port: pg.port, user, password, database: 'postgres' });
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
   const remember = async (secretId: string) => {
     for (const VersionStage of ['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']) {
       const v = await secretJson(client, secretId, { VersionStage }).catch(() => undefined);
@@ -63,8 +50,8 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
     expect(current.password).toHaveLength(32);
     for (const ch of DEFAULT_EXCLUDE_CHARACTERS) expect(current.password).not.toContain(ch);
     expect(current.host).toBe(pg.host);
-    expect(await canLogin('app_single', current.password)).toBe(true);
-    expect(await canLogin('app_single', initial)).toBe(false);
+    expect(await pg.canLogin('app_single', current.password)).toBe(true);
+    expect(await pg.canLogin('app_single', initial)).toBe(false);
 
     const after = await stages(client, secretId);
     expect(after[token]).toEqual(expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']));
@@ -79,7 +66,7 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
     await remember(secretId);
     const second = await secretJson(client, secretId);
     expect(second.password).not.toBe(current.password);
-    expect(await canLogin('app_single', second.password)).toBe(true);
+    expect(await pg.canLogin('app_single', second.password)).toBe(true);
   });
 
   it('a setSecret the database refuses leaves AWSCURRENT working; RotateSecret is refused meanwhile; the retried rotation completes', async () => {
@@ -96,7 +83,7 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
     expect(error.code).toBe('SetSecretFailed');
     expect(error.message).toContain(secretId);
     expect(error.message).toContain('read-only');
-    expect(await canLogin('app_readonly', (await secretJson(client, secretId)).password)).toBe(true);
+    expect(await pg.canLogin('app_readonly', (await secretJson(client, secretId)).password)).toBe(true);
     expect((await secretJson(client, secretId)).password).toBe(initial);
 
     const refused = await failure(() => client.send(new RotateSecretCommand({ SecretId: secretId })));
@@ -106,7 +93,7 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
     await runSteps(handler, secretId, token);
     const current = await secretJson(client, secretId);
     expect(current.password).not.toBe(initial);
-    expect(await canLogin('app_readonly', current.password)).toBe(true);
+    expect(await pg.canLogin('app_readonly', current.password)).toBe(true);
   });
 
   it('a failing testSecret stops before finishSecret; AWSPENDING already logs in (the single-user window); the retried rotation completes', async () => {
@@ -123,7 +110,7 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
     expect(error.message).toContain('permission denied');
     expect((await secretJson(client, secretId)).password).toBe(initial);
     const pending = await secretJson(client, secretId, { VersionId: token, VersionStage: 'AWSPENDING' });
-    expect(await canLogin('app_tested', pending.password)).toBe(true);
+    expect(await pg.canLogin('app_tested', pending.password)).toBe(true);
     expect((await stages(client, secretId))[token]).toEqual(['AWSPENDING']);
 
     await pg.sql('GRANT SELECT ON app_items TO app_tested');
@@ -144,7 +131,7 @@ describe('postgresSingleUser over the emulator and PostgreSQL', () => {
     errors.push(error);
     expect(error.name).toBe('SecretShapeError');
     expect(error.key).toBe('username');
-    expect(await canLogin('keyturn_admin', pg.superuserPassword)).toBe(true);
+    expect(await pg.canLogin('keyturn_admin', pg.superuserPassword)).toBe(true);
   });
 
   it('never puts a password in a log line or an error (canary)', () => {

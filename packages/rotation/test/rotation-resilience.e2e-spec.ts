@@ -5,10 +5,7 @@
 import { CreateSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer, type RotationHandler } from '@keyturn/emulator';
 import { createRotationHandler, postgresAlternatingUsers, postgresSingleUser, randomKey, redisAclUser } from '@keyturn/rotation';
-import { startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '@keyturn/testing';
-import { Redis } from 'ioredis';
-import { Client } from 'pg';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { startPostgres, startRedis, startTcpProxy, waitFor, type PostgresServer, type RedisServer, type TcpProxy } from '@keyturn/testing';
 
 const lambda = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const LONG = { AutomaticallyAfterDays: 1000 };
@@ -46,32 +43,6 @@ describe('rotation survives an outage at every step boundary (emulator retries, 
   /** The stand-in for a service that must accept a new random key (webhook provider, another service). */
   const keyConsumer = { accepted: new Set<string>(), down: false };
 
-  const pgWorks = async (user: string, password: string) => {
-    const c = new Client({ host: pg!.host, port: pg!.port, user, password, database: 'postgres', connectionTimeoutMillis: 5000 });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
-  const redisWorks = async (user: string, password: string) => {
-    const r = new Redis({ host: redis!.host, port: redis!.port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      await r.call('AUTH', user, password);
-      return (await r.call('PING')) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
-  };
   const put = async (name: string, value: Json) => {
     await direct!.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) }));
     return name;
@@ -87,7 +58,7 @@ describe('rotation survives an outage at every step boundary (emulator retries, 
         await pg!.sql(`CREATE USER ${tag} WITH LOGIN PASSWORD '${password}'`);
         return put(`db/${tag}`, { engine: 'postgres', host: pgProxy.host, port: pgProxy.port, username: tag, password, dbname: 'postgres', ssl: false });
       },
-      works: (v) => pgWorks(v.username, v.password),
+      works: (v) => pg!.canLogin(v.username, v.password),
       handler: (client) => createRotationHandler(postgresSingleUser({ connectTimeoutMs: 3000 }), { client, logger: false }),
       cut: () => pgProxy.cut(),
       restore: () => pgProxy.restore(),
@@ -103,7 +74,7 @@ describe('rotation survives an outage at every step boundary (emulator retries, 
         });
         return put(`db/${tag}`, { engine: 'postgres', host: pgProxy.host, port: pgProxy.port, username: tag, password, dbname: 'postgres', ssl: false, masterarn: master });
       },
-      works: (v) => pgWorks(v.username, v.password),
+      works: (v) => pg!.canLogin(v.username, v.password),
       handler: (client) => createRotationHandler(postgresAlternatingUsers({ connectTimeoutMs: 3000 }), { client, logger: false }),
       cut: () => pgProxy.cut(),
       restore: () => pgProxy.restore(),
@@ -117,7 +88,7 @@ describe('rotation survives an outage at every step boundary (emulator retries, 
         const admin = await put(`cache/${tag}/admin`, { username: redis!.adminUser, password: redis!.adminPassword, host: redisProxy.host, port: redisProxy.port });
         return put(`cache/${tag}`, { host: redisProxy.host, port: redisProxy.port, username: tag, password, adminArn: admin });
       },
-      works: (v) => redisWorks(v.username, v.password),
+      works: (v) => redis!.canLogin(v.username, v.password),
       handler: (client) => createRotationHandler(redisAclUser({ connectTimeoutMs: 3000 }), { client, logger: false }),
       cut: () => redisProxy.cut(),
       restore: () => redisProxy.restore(),

@@ -30,6 +30,25 @@ export interface SecretMismatch {
 /** A key path for people: the whole value of a non-JSON secret has no path. */
 export const describeKeyPath = (path: string): string => (path === WHOLE_VALUE ? '(whole value)' : path);
 
+/** A mismatch as audit records and health payloads carry it: key paths, sources, versions and error codes; never a value. */
+export interface MismatchSummary {
+  keyPaths: string[];
+  oldSource: string;
+  oldVersionId?: string;
+  oldErrorCode?: string;
+  newSource: string;
+  newVersionId?: string;
+  newErrorCode?: string;
+}
+
+/** The {@link MismatchSummary} of `m`, without the members that are not set. */
+export function summarizeMismatch(m: SecretMismatch): MismatchSummary {
+  const { oldSource, oldVersionId, oldErrorCode, newSource, newVersionId, newErrorCode } = m;
+  const summary: MismatchSummary = { keyPaths: m.keys.map((k) => k.path), oldSource, oldVersionId, oldErrorCode, newSource, newVersionId, newErrorCode };
+  for (const k of Object.keys(summary) as (keyof MismatchSummary)[]) if (summary[k] === undefined) delete summary[k];
+  return summary;
+}
+
 /** One line naming the secret, the key paths, the sources and the versions; never a value. */
 export function describeMismatch(m: SecretMismatch): string {
   const side = (source: string, versionId: string | undefined, code: string | undefined) =>

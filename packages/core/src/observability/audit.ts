@@ -1,3 +1,5 @@
+import type { MismatchSummary } from '../migration/secret-mismatch.js';
+
 /** A structured record of a load, refresh, rotation, rejection or error. Never carries a value. */
 export interface AuditEvent {
   type: 'load' | 'refresh' | 'rotation' | 'rejected' | 'error' | 'mismatch' | 'rotation-unfinished';
@@ -12,15 +14,7 @@ export interface AuditEvent {
   latencyMs: number;
   errorCode?: string;
   /** For `mismatch` (migration mode): the key paths that differ and both sides' versions, never values. */
-  mismatch?: {
-    keyPaths: string[];
-    oldSource: string;
-    oldVersionId?: string;
-    oldErrorCode?: string;
-    newSource: string;
-    newVersionId?: string;
-    newErrorCode?: string;
-  };
+  mismatch?: MismatchSummary;
   at: Date;
 }
 

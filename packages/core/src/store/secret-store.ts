@@ -1,7 +1,7 @@
 import type { KeyturnError } from '../errors/keyturn.error.js';
 import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
 import { SecretsStartupError } from '../errors/secrets-startup.error.js';
-import { describeMismatch, type SecretMismatch } from '../migration/secret-mismatch.js';
+import { describeMismatch, summarizeMismatch, type SecretMismatch } from '../migration/secret-mismatch.js';
 import type { ConnectionMetricEvent, MetricsSnapshot } from '../observability/metrics.js';
 import { parseSecretRef, type SecretRef } from '../refs/secret-ref.js';
 import { isCurrentRequest, type SecretFetchResult, type SecretRequest } from '../sources/secret-source.js';
@@ -411,11 +411,9 @@ export class SecretStore {
     const n = this.#notifier;
     n.metrics.mismatch(m.secretId);
     const served = m.served === 'old' ? { source: m.oldSource, versionId: m.oldVersionId } : { source: m.newSource, versionId: m.newVersionId };
-    const { keys, oldSource, oldVersionId, oldErrorCode, newSource, newVersionId, newErrorCode } = m;
-    const detail = { keyPaths: keys.map((k) => k.path), oldSource, oldVersionId, oldErrorCode, newSource, newVersionId, newErrorCode };
-    for (const k of Object.keys(detail) as (keyof typeof detail)[]) if (detail[k] === undefined) delete detail[k];
+    const detail = summarizeMismatch(m);
     n.audit({ type: 'mismatch', secretId: m.secretId, ...served, stage: m.stage, outcome: 'failure', latencyMs: 0, mismatch: detail });
-    n.log('warn', describeMismatch(m), { secretId: m.secretId, keyPaths: detail.keyPaths, oldVersionId, newVersionId });
+    n.log('warn', describeMismatch(m), { secretId: m.secretId, keyPaths: detail.keyPaths, oldVersionId: m.oldVersionId, newVersionId: m.newVersionId });
     n.emit('mismatch', m);
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import type { SecretState, SecretStore } from '@keyturn/core';
+import { summarizeMismatch, type MismatchSummary, type SecretState, type SecretStore } from '@keyturn/core';
 import type { MigrationView } from '../lib/secret-store.factory.js';
 import { SECRETS_CONFIG_STORE, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
 import { SECRETS_HEALTH_DEFAULTS, SECRETS_HEALTH_OPTIONS, type SecretsHealthOptions } from './secrets-health.options.js';
@@ -41,18 +41,7 @@ export interface SecretsHealthCheckOptions {
 /** Migration mode in the health payload: the side served and the open mismatches (key paths and versions, never values). */
 export interface SecretsMigrationHealth {
   prefer: 'old' | 'new';
-  mismatches: {
-    secretId: string;
-    keyPaths: string[];
-    oldSource: string;
-    oldVersionId?: string;
-    oldErrorCode?: string;
-    newSource: string;
-    newVersionId?: string;
-    newErrorCode?: string;
-    served: 'old' | 'new';
-    since: string;
-  }[];
+  mismatches: (MismatchSummary & { secretId: string; served: 'old' | 'new'; since: string })[];
 }
 
 /**
@@ -143,18 +132,7 @@ export class SecretsHealthIndicator implements OnApplicationBootstrap {
     const views = this.migration ?? [];
     if (views.length === 0) return undefined;
     const mismatches = views.flatMap((v) =>
-      v.mismatches().map((m) => ({
-        secretId: m.secretId,
-        keyPaths: m.keys.map((k) => k.path),
-        oldSource: m.oldSource,
-        ...(m.oldVersionId !== undefined ? { oldVersionId: m.oldVersionId } : {}),
-        ...(m.oldErrorCode !== undefined ? { oldErrorCode: m.oldErrorCode } : {}),
-        newSource: m.newSource,
-        ...(m.newVersionId !== undefined ? { newVersionId: m.newVersionId } : {}),
-        ...(m.newErrorCode !== undefined ? { newErrorCode: m.newErrorCode } : {}),
-        served: m.served,
-        since: m.at.toISOString(),
-      })),
+      v.mismatches().map((m) => ({ secretId: m.secretId, ...summarizeMismatch(m), served: m.served, since: m.at.toISOString() })),
     );
     return { prefer: views[0].prefer, mismatches };
   }
