@@ -4,19 +4,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { startEmulator, type EmulatorServer } from '../src/index';
-import { raw } from './helpers';
+import { prng, raw } from './helpers';
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPERATIONS = ['CreateSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecret', 'TagResource', 'UntagResource', 'BatchGetSecretValue', 'ListSecrets', 'DescribeSecret', 'DeleteSecret', 'RotateSecret', 'UpdateSecretVersionStage', 'PutResourcePolicy', 'ValidateResourcePolicy', 'ReplicateSecretToRegions', 'GetRandomPassword', 'Nope', ''];
 

@@ -42,3 +42,15 @@ export async function raw(
   }
   return { status: res.status, headers: res.headers, json, text };
 }
+
+/** mulberry32: a small seeded PRNG, so that a failing generated run can be replayed from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

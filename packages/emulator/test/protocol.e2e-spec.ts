@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand, ListSecretsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer } from '../src/index';
-import { clientFor, raw } from './helpers';
+import { clientFor, prng, raw } from './helpers';
 
 /** Sends a body in chunks without Content-Length (chunked), resolving with the status or the socket error. */
 function sendChunked(endpoint: string, chunks: number, chunkSize: number): Promise<number | string> {
@@ -89,17 +89,6 @@ describe('protocol: bad input gets the AWS error and the server keeps serving', 
   });
 });
 
-/** mulberry32: a small seeded PRNG so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPERATIONS = [
   'CreateSecret', 'GetSecretValue', 'BatchGetSecretValue', 'DescribeSecret', 'ListSecrets', 'ListSecretVersionIds', 'PutSecretValue',
