@@ -33,6 +33,9 @@ beforeAll(async () => {
     await pg.sql('INSERT INTO clients VALUES ($1, $2, $3, $4, $5)', [slug, `${slug}_app`, password(slug), `mail@${slug}.example`, smtpPassword(slug)]);
   }
   pool = new Pool(pg.adminConfig());
+  // As in any application: an idle client's error must not crash the process. pool.end() resolves
+  // before its clients' sockets have closed, so the server's shutdown can still reach one of them.
+  pool.on('error', () => undefined);
   const admin = new SecretsManagerClient(testClientConfig(emulator.endpoint));
   clients.push(admin);
   for (const slug of SLUGS) {
