@@ -43,6 +43,9 @@ export function registerIamPolicy(program: Command, ctx: CommandContext): void {
     .option('--kms-key <arn>', 'customer managed KMS key encrypting the secrets')
     .option('--account <id>', '12-digit AWS account id (needed unless full ARNs are given)')
     .option('--partition <name>', 'AWS partition', 'aws')
+    .option('--replica-regions <regions>', 'comma-separated replica regions the app fails over to (read and decrypt statements per region)')
+    .option('--replica-kms-key <region=arn...>', 'KMS key of a replica region (repeatable; not needed for a multi-region key)')
+    .option('--watcher', 'the app runs the fleet watcher (invalidation.watcher): adds secretsmanager:ListSecrets')
     .addHelpText(
       'after',
       `
@@ -54,9 +57,10 @@ Examples:
   $ keyturn iam-policy --secrets app/prod/db,app/prod/stripe --region eu-west-1 --account 123456789012
   $ keyturn iam-policy --secrets keyturn.map.json --rotation --kms-key arn:aws:kms:eu-west-1:123456789012:key/abcd --region eu-west-1 --account 123456789012 | jq .rotation
   $ keyturn iam-policy --secrets 'tenants/*' --region eu-west-1 --account 123456789012 > policy.json
+  $ keyturn iam-policy --secrets app/prod/db --region eu-west-1 --account 123456789012 --replica-regions eu-central-1 --watcher
 `,
     )
-    .action(async (opts: { secrets: string; rotation?: boolean; kmsKey?: string; account?: string; partition: string }, cmd: Command) => {
+    .action(async (opts: { secrets: string; rotation?: boolean; kmsKey?: string; account?: string; partition: string; replicaRegions?: string; replicaKmsKey?: string[]; watcher?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
       const ids = await readSecretIds(ctx, opts.secrets);
       const env = ctx.io.env ?? process.env;
@@ -67,8 +71,22 @@ Examples:
         kmsKeyArn: opts.kmsKey,
         rotation: opts.rotation,
         partition: opts.partition,
+        replicaRegions: opts.replicaRegions?.split(',').map((r) => r.trim()).filter(Boolean),
+        replicaKmsKeys: parseRegionKeys(opts.replicaKmsKey ?? []),
+        watcher: opts.watcher,
       });
       const doc = opts.rotation ? policies : policies.application;
       ctx.io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     });
+}
+
+/** `region=arn` pairs of `--replica-kms-key`. */
+function parseRegionKeys(pairs: readonly string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--replica-kms-key must be <region>=<key ARN>, e.g. us-west-2=arn:aws:kms:us-west-2:123456789012:key/abcd (got "${pair}").`);
+    keys[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return keys;
 }

@@ -47,4 +47,35 @@ describe('IAM policies', () => {
     expect(() => buildIamPolicies({ ...base, secrets: [] })).toThrow(/--secrets/);
     expect(() => buildIamPolicies({ ...base, secrets: ['a'], kmsKeyArn: 'alias/x' })).toThrow(/--kms-key/);
   });
+
+  it('replica regions: a read statement per region with the replica ARNs, and kms:Decrypt per region', () => {
+    const mrk = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const { application } = buildIamPolicies({ ...base, secrets: ['app/db', 'tenants/*'], replicaRegions: ['us-west-2', 'eu-central-1'], kmsKeyArn: mrk });
+    const bySid = Object.fromEntries(application.Statement.map((s) => [s.Sid, s]));
+    expect(Object.keys(bySid)).toEqual(['ReadSecrets', 'BatchReadSecrets', 'DecryptSecretsKey', 'ReadReplicaSecretsEuCentral1', 'DecryptSecretsKeyEuCentral1', 'ReadReplicaSecretsUsWest2', 'DecryptSecretsKeyUsWest2']);
+    expect(bySid.ReadReplicaSecretsUsWest2.Resource).toEqual(['arn:aws:secretsmanager:us-west-2:123456789012:secret:app/db-??????', 'arn:aws:secretsmanager:us-west-2:123456789012:secret:tenants/*']);
+    expect(bySid.DecryptSecretsKeyUsWest2).toEqual({
+      Sid: 'DecryptSecretsKeyUsWest2', Effect: 'Allow', Action: 'kms:Decrypt',
+      Resource: 'arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+    });
+    // The primary key is still only usable through the primary region's Secrets Manager.
+    expect(bySid.DecryptSecretsKey.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
+  });
+
+  it('replica regions with a single-region key need the replica key, and the primary is not a replica', () => {
+    const kms = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(() => buildIamPolicies({ ...base, secrets: ['app/db'], replicaRegions: ['us-west-2'], kmsKeyArn: kms })).toThrow(/--replica-kms-key us-west-2=<key ARN>/);
+    const west = 'arn:aws:kms:us-west-2:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab';
+    const { application } = buildIamPolicies({ ...base, secrets: ['app/db'], replicaRegions: ['us-west-2'], kmsKeyArn: kms, replicaKmsKeys: { 'us-west-2': west } });
+    expect(application.Statement.find((s) => s.Sid === 'DecryptSecretsKeyUsWest2')?.Resource).toBe(west);
+    expect(() => buildIamPolicies({ ...base, secrets: ['app/db'], replicaRegions: ['eu-west-1'] })).toThrow(/primary region/);
+    expect(() => buildIamPolicies({ ...base, secrets: ['app/db'], replicaRegions: ['mars'] })).toThrow(/not a region name/);
+  });
+
+  it('the fleet watcher adds secretsmanager:ListSecrets on * (no resource-level permissions)', () => {
+    const { application } = buildIamPolicies({ ...base, secrets: ['app/db'], watcher: true });
+    expect(application.Statement.at(-1)).toEqual({ Sid: 'WatchSecretVersions', Effect: 'Allow', Action: 'secretsmanager:ListSecrets', Resource: '*' });
+    expect(buildIamPolicies({ ...base, secrets: ['app/db'] }).application.Statement.some((s) => s.Action === 'secretsmanager:ListSecrets')).toBe(false);
+  });
 });

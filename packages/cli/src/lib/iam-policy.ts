@@ -14,6 +14,24 @@ export interface IamPolicyOptions {
   rotation?: boolean;
   /** AWS partition. @default 'aws' */
   partition?: string;
+  /**
+   * Replica regions the application reads from when the primary fails (`replicaRegions` of
+   * SecretsModule): a read statement per region with the secrets' replica ARNs, and kms:Decrypt per
+   * region when a key is given. @example ['us-west-2']
+   */
+  replicaRegions?: readonly string[];
+  /**
+   * The KMS key of each replica region (a replica is encrypted with a key of its own region). Not
+   * needed for a multi-region key (`mrk-`): its replica in each region has the same id.
+   * @example { 'us-west-2': 'arn:aws:kms:us-west-2:123456789012:key/...' }
+   */
+  replicaKmsKeys?: Readonly<Record<string, string>>;
+  /**
+   * The application runs the fleet's elected watcher (`invalidation.watcher` of SecretsModule):
+   * secretsmanager:ListSecrets, which has no resource-level permissions (Resource `*`).
+   * @default false
+   */
+  watcher?: boolean;
 }
 
 /** An IAM policy document. */
@@ -67,13 +85,14 @@ export function buildIamPolicies(opts: IamPolicyOptions): { application: PolicyD
     throw new UsageError(`--kms-key must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "${opts.kmsKeyArn}".`);
   }
   const via = regionOf(resources, opts.region).map((r) => `secretsmanager.${r}.amazonaws.com`);
-  const kms = (sid: string, actions: string[]): PolicyDocument['Statement'][number] => ({
+  const kms = (sid: string, actions: string[], key = opts.kmsKeyArn as string, services = via): PolicyDocument['Statement'][number] => ({
     Sid: sid,
     Effect: 'Allow',
     Action: one(actions),
-    Resource: opts.kmsKeyArn as string,
-    Condition: { StringEquals: { 'kms:ViaService': one(via) } },
+    Resource: key,
+    Condition: { StringEquals: { 'kms:ViaService': one(services) } },
   });
+  const replicas = replicaStatements(opts, resources, kms);
   const application: PolicyDocument = {
     Version: '2012-10-17',
     Statement: [
@@ -92,6 +111,18 @@ export function buildIamPolicies(opts: IamPolicyOptions): { application: PolicyD
         Resource: '*',
       },
       ...(opts.kmsKeyArn ? [kms('DecryptSecretsKey', ['kms:Decrypt'])] : []),
+      ...replicas,
+      ...(opts.watcher
+        ? [
+            {
+              // The fleet watcher lists versions by name prefix; ListSecrets has no resource-level permissions.
+              Sid: 'WatchSecretVersions',
+              Effect: 'Allow' as const,
+              Action: 'secretsmanager:ListSecrets',
+              Resource: '*',
+            },
+          ]
+        : []),
     ],
   };
   if (!opts.rotation) return { application };
@@ -109,4 +140,36 @@ export function buildIamPolicies(opts: IamPolicyOptions): { application: PolicyD
     ],
   };
   return { application, rotation };
+}
+
+/** The same secret in another region: a replica keeps the name and the 6-character suffix. */
+function inRegion(arnPattern: string, region: string): string {
+  return arnPattern.replace(/^(arn:[a-z-]+:secretsmanager:)[a-z0-9-]+(:)/, `$1${region}$2`);
+}
+
+/** `eu-west-1` → `EuWest1` (statement ids are alphanumeric). */
+const sidOf = (region: string) => region.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+
+/** Per replica region: reads of the replica ARNs and, with a key, kms:Decrypt in that region. */
+function replicaStatements(
+  opts: IamPolicyOptions,
+  resources: readonly string[],
+  kms: (sid: string, actions: string[], key?: string, services?: string[]) => PolicyDocument['Statement'][number],
+): PolicyDocument['Statement'] {
+  const regions = [...new Set(opts.replicaRegions ?? [])].sort();
+  const statements: PolicyDocument['Statement'] = [];
+  for (const region of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--replica-regions: "${region}" is not a region name (e.g. us-west-2).`);
+    if (region === opts.region) throw new UsageError(`--replica-regions: "${region}" is the primary region; list only the replica regions.`);
+    const arns = [...new Set(resources.map((r) => inRegion(r, region)))].sort();
+    statements.push({ Sid: `ReadReplicaSecrets${sidOf(region)}`, Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: arns.length === 1 ? arns[0] : arns });
+    if (!opts.kmsKeyArn) continue;
+    const key = opts.replicaKmsKeys?.[region] ?? (/:key\/mrk-/.test(opts.kmsKeyArn) ? opts.kmsKeyArn.replace(/^(arn:[a-z-]+:kms:)[a-z0-9-]+(:)/, `$1${region}$2`) : undefined);
+    if (key !== undefined && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(key)) throw new UsageError(`--replica-kms-key for ${region} must be a KMS key ARN (arn:aws:kms:${region}:<account>:key/<id>), got "${key}".`);
+    if (!key) {
+      throw new UsageError(`The replicas in ${region} are encrypted with a key of that region: pass --replica-kms-key ${region}=<key ARN> (not needed for a multi-region key, mrk-...).`);
+    }
+    statements.push(kms(`DecryptSecretsKey${sidOf(region)}`, ['kms:Decrypt'], key, [`secretsmanager.${region}.amazonaws.com`]));
+  }
+  return statements;
 }
