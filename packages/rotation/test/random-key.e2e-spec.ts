@@ -95,6 +95,29 @@ describe('randomKey and the step guards over the emulator', () => {
     expect((await secretJson(client, 'app/session')).sessionSecret).not.toBe('old-session-secret');
   });
 
+  it('onFinished hears of each finished rotation once, by name and version id; a failing hook does not fail the rotation', async () => {
+    const created = await client.send(new CreateSecretCommand({ Name: 'app/notify', SecretString: JSON.stringify({ k: 'old-notify-key' }) }));
+    const finished: { secretId: string; versionId: string }[] = [];
+    const handler = createRotationHandler(randomKey({ keys: ['k'] }), { client, logger, onFinished: (f) => void finished.push(f) });
+    // Given by ARN, announced by name; every step twice: the second finishSecret finds it done.
+    const token = await beginRotation(client, 'app/notify');
+    await runSteps(handler, created.ARN!, token, { twice: true });
+    expect(finished).toEqual([{ secretId: 'app/notify', versionId: token }]);
+    await remember('app/notify', ['k']);
+
+    const failing = createRotationHandler(randomKey({ keys: ['k'] }), {
+      client,
+      logger,
+      onFinished: () => {
+        throw new Error('bus unreachable');
+      },
+    });
+    const next = await rotate(client, failing, 'app/notify');
+    expect((await stages(client, 'app/notify'))[next]).toContain('AWSCURRENT');
+    expect(logger.lines.some((l) => l.includes('the onFinished hook failed') && l.includes(next))).toBe(true);
+    await remember('app/notify', ['k']);
+  });
+
   it('overlapping createSecret invocations keep one pending value', async () => {
     await create('app/overlap', JSON.stringify({ k: 'old-overlap-key' }));
     const handler = createRotationHandler(randomKey({ keys: ['k'] }), { client, logger });

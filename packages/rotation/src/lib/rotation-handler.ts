@@ -45,6 +45,15 @@ export interface RotationHandlerOptions {
    * @default process.env
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Called once finishSecret has moved AWSCURRENT to the new version (not when a retried
+   * finishSecret finds it done), with ids only. Use it to tell a fleet at once instead of waiting
+   * for each instance's TTL, e.g. with `@keyturn/core`'s bus:
+   * `onFinished: (f) => bus.publish({ ...f, origin: 'rotation' })`. A failure is logged (its error
+   * name) and does not fail the rotation, which is complete by then.
+   * @example { onFinished: ({ secretId, versionId }) => bus.publish({ secretId, versionId }) }
+   */
+  onFinished?: (finished: { secretId: string; versionId: string }) => Promise<void> | void;
 }
 
 const STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
@@ -136,7 +145,13 @@ export function createRotationHandler(strategy: RotationStrategy, options: Rotat
           await strategy.testSecret(context);
           break;
         case 'finishSecret':
-          await finishSecret(context, metadata);
+          if ((await finishSecret(context, metadata)) && options.onFinished) {
+            // The name, not the id given (an ARN or a name): instances register secrets by name.
+            const finished = { secretId: metadata.Name ?? secretId, versionId: token };
+            await Promise.resolve()
+              .then(() => options.onFinished!(finished))
+              .catch((e: unknown) => logger.warn('finishSecret: the onFinished hook failed; the rotation is complete.', { ...where, error: e instanceof Error ? e.name : 'Error' }));
+          }
           break;
       }
     } catch (e) {
@@ -170,9 +185,10 @@ async function createSecret(strategy: RotationStrategy, context: StepContext): P
   }
 }
 
-async function finishSecret(context: StepContext, metadata: DescribeSecretCommandOutput): Promise<void> {
+/** Moves AWSCURRENT to the pending version; whether it moved it (false: it was there already). */
+async function finishSecret(context: StepContext, metadata: DescribeSecretCommandOutput): Promise<boolean> {
   const currentVersion = Object.entries(metadata.VersionIdsToStages ?? {}).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
-  if (currentVersion === context.token) return;
+  if (currentVersion === context.token) return false;
   await aws(context.secretId, context.step, 'UpdateSecretVersionStage', () =>
     context.client.send(
       new UpdateSecretVersionStageCommand({
@@ -184,6 +200,7 @@ async function finishSecret(context: StepContext, metadata: DescribeSecretComman
     ),
   );
   context.logger.log('finishSecret: AWSCURRENT moved to the new version.', { secretId: context.secretId, versionId: context.token, previousVersionId: currentVersion });
+  return true;
 }
 
 /** Runs one Secrets Manager call; a failure becomes a RotationError naming the secret and the IAM action. */
