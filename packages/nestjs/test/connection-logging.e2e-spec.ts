@@ -4,17 +4,17 @@
 // `logger: false` on a connection turns its messages off. No line carries a password.
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { defineSecret, SecretsModule, SecretsService } from '@keyturn/nestjs';
-import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { Injectable, Logger, Module, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { startTestEmulator, startPostgres, startRedis, testClientConfig, type TestEmulator, type PostgresServer, type RedisServer } from '@keyturn/testing';
 import type { Redis } from 'ioredis';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
-import { TypeOrmSecretOptionsFactory } from '../src/typeorm/index.js';
-import { SecretRotation } from './rotation-support.js';
+import { TypeOrmSecretOptionsFactory, typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
+import { SecretRotation, storeCredentials } from './rotation-support.js';
 
 /** Every JSON line pino writes. nestjs-pino keeps one root pino logger per process, so one sink serves every app here. */
 const lines: string[] = [];
@@ -140,5 +140,32 @@ describe('connection retries in the application log', () => {
     // The store still reports the rotation it saw: only the connection messages are off.
     expect(logged).toEqual(expect.arrayContaining([expect.objectContaining({ secretId: 'log_off/db', msg: expect.stringMatching(/rotated/) })]));
     for (const password of passwords) expect(text).not.toContain(password);
+  });
+
+  it('typeOrmOptionsFromSecret without a logger warns through a Nest Logger with context Keyturn', async () => {
+    const calls: { level: string; params: unknown[] }[] = [];
+    const record = (level: string) => (...params: unknown[]) => void calls.push({ level, params });
+    const capture: LoggerService = { log: record('log'), warn: record('warn'), error: record('error') };
+    const original = (Logger as unknown as { staticInstanceRef: LoggerService }).staticInstanceRef;
+    await pg.sql(`create role log_plain login password 'plain-one'`);
+    const secret = { engine: 'postgres', host: pg.host, port: pg.port, dbname: 'postgres', username: 'log_plain', password: 'plain-one' };
+    await new SecretRotation(sm, 'log_plain/db').create(secret);
+    const { store, source } = await storeCredentials(sm, 'log_plain/db');
+    const ds = new DataSource(await typeOrmOptionsFromSecret(source, { extra: { max: 1, maxUses: 1 } }));
+    Logger.overrideLogger(capture);
+    try {
+      await ds.initialize();
+      await pg.sql(`alter role log_plain password 'plain-two'`);
+      await sm.send(new PutSecretValueCommand({ SecretId: 'log_plain/db', SecretString: JSON.stringify({ ...secret, password: 'plain-two' }) }));
+      expect(await ds.query('select current_user as u')).toEqual([{ u: 'log_plain' }]);
+    } finally {
+      Logger.overrideLogger(original);
+      if (ds.isInitialized) await ds.destroy();
+      await store.stop();
+    }
+    expect(calls).toEqual(
+      expect.arrayContaining([{ level: 'warn', params: [expect.stringMatching(/^PostgreSQL rejected credentials from secret "log_plain\/db" .*28P01\); refreshing$/), 'Keyturn'] }]),
+    );
+    expect(JSON.stringify(calls)).not.toMatch(/plain-one|plain-two/);
   });
 });
