@@ -2,10 +2,12 @@
 // applied as functions (`Module({...})(AppModule)`), which is what TypeScript emits for `@Module`.
 import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { HealthCheck, HealthCheckService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { defineSecret, SecretsModule, SecretsService } from '@keyturn/nestjs';
 import { secretsConfigLoader } from '@keyturn/nestjs/config';
 import { getRedisClientToken, KeyturnRedisModule } from '@keyturn/nestjs/ioredis';
+import { SecretsHealthIndicator, SecretsHealthModule } from '@keyturn/nestjs/terminus';
 import { TypeOrmSecretOptionsFactory } from '@keyturn/nestjs/typeorm';
 
 /** SecretsModule options from the environment (credentials: the AWS SDK chain). */
@@ -57,6 +59,25 @@ for (const [method, path] of [['visit', 'visit'], ['settings', 'settings']]) {
 }
 Controller()(ItemsController);
 
+/** Readiness: the database and every secret (secrets degraded during an outage stay up). */
+export class HealthController {
+  constructor(health, db, secrets) {
+    this.health = health;
+    this.db = db;
+    this.secrets = secrets;
+  }
+  ready() {
+    return this.health.check([() => this.db.pingCheck('database'), () => this.secrets.check('secrets', { details: false })]);
+  }
+}
+Inject(HealthCheckService)(HealthController, undefined, 0);
+Inject(TypeOrmHealthIndicator)(HealthController, undefined, 1);
+Inject(SecretsHealthIndicator)(HealthController, undefined, 2);
+const ready = Object.getOwnPropertyDescriptor(HealthController.prototype, 'ready');
+HealthCheck()(HealthController.prototype, 'ready', ready);
+Get('ready')(HealthController.prototype, 'ready', ready);
+Controller('health')(HealthController);
+
 export class AppModule {}
 Module({
   imports: [
@@ -85,7 +106,9 @@ Module({
       inject: [SecretsService],
       useFactory: async (secrets) => ({ source: await secrets.handle(CacheSecret) }),
     }),
+    TerminusModule,
+    SecretsHealthModule.forRoot({ degradedAs: 'up' }),
   ],
-  controllers: [ItemsController],
+  controllers: [ItemsController, HealthController],
   providers: [ItemsService],
 })(AppModule);

@@ -1,6 +1,6 @@
-// A NestJS 12 ES-module application (apps/nest12-esm) on the BUILT @keyturn/nestjs, its /typeorm,
-// /ioredis and /config entry points, ioredis 6, real PostgreSQL and Redis with passwords and the
-// emulator. Runs in plain Node (outside Jest's module mapping) under steady HTTP load while both
+// A NestJS 12 ES-module application (apps/nest12-esm) on the BUILT @keyturn/nestjs and its /typeorm,
+// /ioredis, /config and /terminus entry points, with ioredis 6, real PostgreSQL and Redis with
+// passwords and the emulator. Runs in plain Node (outside Jest's module mapping) under steady HTTP load while both
 // passwords rotate; needs `npm run build` first (the root `npm test` builds before Jest).
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { freePort, startPostgres, startRedis, startTestEmulator, testClientConfig, waitFor, type PostgresServer, type RedisServer, type TestEmulator } from '@keyturn/testing';
@@ -89,6 +89,7 @@ console.log(require(dir + '/package.json').version);`;
     expect(await versionSeenByKeyturn('@nestjs/common')).toMatch(/^12\./);
     expect(await versionSeenByKeyturn('@nestjs/core')).toMatch(/^12\./);
     expect(await versionSeenByKeyturn('ioredis')).toMatch(/^6\./);
+    expect(await versionSeenByKeyturn('@nestjs/terminus')).toMatch(/^12\./);
 
     const passwords = ['n12-pg-one', 'n12-pg-two', 'n12-redis-one', 'n12-redis-two'];
     await pg.sql(`create role n12_app login password '${passwords[0]}'`);
@@ -132,6 +133,8 @@ console.log(require(dir + '/package.json').version);`;
     };
     await waitFor(up, 'the NestJS 12 app to listen', 30_000, 100);
     expect(await getJson(`${base}/settings`)).toEqual({ status: 200, body: { greeting: 'hello from Secrets Manager' } });
+    const readiness = { status: 'ok', info: { database: { status: 'up' }, secrets: { status: 'up', state: 'up', counts: { total: 3, failing: 0, degraded: 0 } } } };
+    expect(await getJson(`${base}/health/ready`)).toMatchObject({ status: 200, body: readiness });
 
     load = startLoad(WORKERS, async () => {
       const res = await getJson(`${base}/visit`);
@@ -172,6 +175,7 @@ console.log(require(dir + '/package.json').version);`;
     // The app's Redis connection is back, authenticated with the new password (the old one is gone).
     expect(String(await redis.command('CLIENT', 'LIST'))).toMatch(/ user=n12_app /);
     expect(await getJson(`${base}/visit`)).toMatchObject({ status: 200, body: { dbUser: 'n12_app', cacheUser: 'n12_app' } });
+    expect(await getJson(`${base}/health/ready`)).toMatchObject({ status: 200, body: readiness });
 
     // ConsoleLogger({ json: true }): Keyturn's fields are JSON properties, the rejected login a warn with context Keyturn.
     const keyturn = jsonLines().filter((l) => l.context === 'Keyturn');
