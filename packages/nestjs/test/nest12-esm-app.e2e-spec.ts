@@ -81,6 +81,16 @@ console.log(require(dir + '/package.json').version);`;
     return out.trim();
   }
 
+  it("compiles against Keyturn's published types with NestJS 12 and ioredis 6", async () => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    // tsc prints its diagnostics on stdout and exits non-zero.
+    const diagnostics = await execFileAsync(process.execPath, [tsc, '-p', join(appDir, 'tsconfig.json')], { cwd: appDir }).then(
+      (r) => r.stdout,
+      (e: { stdout?: string; message: string }) => e.stdout || e.message,
+    );
+    expect(diagnostics).toBe('');
+  });
+
   const jsonLines = (): NestJsonLine[] =>
     stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as NestJsonLine);
 
