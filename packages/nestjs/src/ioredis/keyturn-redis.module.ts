@@ -1,17 +1,27 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import type { KeyturnLogger } from '@keyturn/core';
 import type { Redis } from 'ioredis';
+import { KEYTURN_LOGGER } from '../lib/secrets.internal-constants.js';
+import type { ConnectionLogger } from '../rebuild/credentials-source.js';
 import type { SecretInput } from '../rebuild/credentials-adapters.js';
 import { DEFAULT_REDIS_CLIENT_NAME, getRedisClientToken } from './redis-client.constants.js';
 import type { RedisRotationOptions } from './redis-secret.options.js';
 import { createRotatingRedis, type RotatingRedis } from './rotating-redis.js';
 
 /** What the `useFactory` of {@link KeyturnRedisModule.forRootAsync} returns. */
-export interface KeyturnRedisClientOptions extends RedisRotationOptions {
+export interface KeyturnRedisClientOptions extends Omit<RedisRotationOptions, 'logger'> {
   /**
    * The secret holding the Redis credentials: a `SecretHandle` or a `CredentialsSource`.
    * @example await credentialsFromSecretStore(store, 'prod/redis')
    */
   source: SecretInput;
+  /**
+   * Receives rotation, re-authentication and connection messages (secret id, user, version ids
+   * only); a rejected authentication is logged at warn. `false` silences them.
+   * @default the `SecretsModule` logger when the module is imported, else a Nest `Logger` with context 'Keyturn'
+   * @example { logger: new Logger('Redis') }
+   */
+  logger?: ConnectionLogger | false;
 }
 
 /** Registration of one Redis client. */
@@ -67,10 +77,12 @@ export class KeyturnRedisModule {
     const providers: Provider[] = [
       {
         provide: rotatingToken,
-        inject: options.inject ?? [],
-        useFactory: async (...args: never[]) => {
-          const { source, ...rest } = await options.useFactory(...args);
-          return createRotatingRedis(source, rest);
+        // The SecretsModule logger comes last, after the user's dependencies.
+        inject: [...(options.inject ?? []), { token: KEYTURN_LOGGER, optional: true }],
+        useFactory: async (...args: unknown[]) => {
+          const keyturnLogger = args.pop() as KeyturnLogger | undefined;
+          const { source, logger, ...rest } = await options.useFactory(...(args as never[]));
+          return createRotatingRedis(source, { ...rest, logger: logger === false ? undefined : (logger ?? keyturnLogger ?? new Logger('Keyturn')) });
         },
       },
       { provide: token, inject: [rotatingToken], useFactory: (rotating: RotatingRedis): Redis => rotating.client },

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { toCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
 import { RotatingCredentials } from '../rebuild/rotating-credentials.js';
 import { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
@@ -38,7 +39,7 @@ export async function typeOrmOptionsFromSecret(
     describeUser: (c) => c.username,
     service: 'PostgreSQL',
     retry: options.retry,
-    logger: options.logger,
+    logger: options.logger === false ? undefined : (options.logger ?? new Logger('Keyturn')),
   });
   const initial = credentials.select().credentials;
   const pg = options.pg ?? (await loadPg());

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { SecretStore } from '@keyturn/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { KeyturnLogger, SecretStore } from '@keyturn/core';
 import { SECRET_STORE } from '../lib/secrets.constants.js';
+import { KEYTURN_LOGGER } from '../lib/secrets.internal-constants.js';
 import { credentialsFromSecretStore } from '../rebuild/credentials-adapters.js';
 import { typeOrmOptionsFromSecret } from './typeorm-options-from-secret.js';
 import type { RotatingTypeOrmOptions, TypeOrmRotationOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
@@ -19,11 +20,17 @@ import type { RotatingTypeOrmOptions, TypeOrmRotationOptions, TypeOrmSecretOverr
  */
 @Injectable()
 export class TypeOrmSecretOptionsFactory {
-  constructor(@Inject(SECRET_STORE) private readonly store: SecretStore) {}
+  constructor(
+    @Inject(SECRET_STORE) private readonly store: SecretStore,
+    @Optional() @Inject(KEYTURN_LOGGER) private readonly logger?: KeyturnLogger,
+  ) {}
 
-  /** Loads `secretId` (if not yet loaded) and returns options whose connections follow it. */
+  /**
+   * Loads `secretId` (if not yet loaded) and returns options whose connections follow it. Rotation
+   * and retry messages go to the `SecretsModule` logger unless `options.logger` says otherwise.
+   */
   async create(secretId: string, overrides: TypeOrmSecretOverrides = {}, options: TypeOrmRotationOptions = {}): Promise<RotatingTypeOrmOptions> {
     const source = await credentialsFromSecretStore(this.store, secretId);
-    return typeOrmOptionsFromSecret(source, overrides, { logger: new Logger(`TypeOrm(${overrides.name ?? 'default'})`), ...options });
+    return typeOrmOptionsFromSecret(source, overrides, { ...(this.logger ? { logger: this.logger } : {}), ...options });
   }
 }

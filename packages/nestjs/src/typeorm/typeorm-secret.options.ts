@@ -38,11 +38,12 @@ export interface TypeOrmRotationOptions {
    */
   pg?: PgModule;
   /**
-   * Receives rotation and authentication-retry messages (secret id, user and version ids only).
-   * @default undefined (silent)
+   * Receives rotation and authentication-retry messages (secret id, user and version ids only);
+   * a rejected login is logged at warn. `false` silences them.
+   * @default the `SecretsModule` logger (`TypeOrmSecretOptionsFactory`), else a Nest `Logger` with context 'Keyturn'
    * @example { logger: new Logger('Database') }
    */
-  logger?: ConnectionLogger;
+  logger?: ConnectionLogger | false;
 }
 
 /** Defaults of {@link TypeOrmRotationOptions}. */
