@@ -6,15 +6,10 @@ import * as config from './config/index';
 describe('entry points', () => {
   it('@keyturn/nestjs', () => {
     expect(Object.keys(root).sort()).toEqual([
-      'AUTH_RETRY_DEFAULTS',
-      'CredentialsRejectedError',
       'InjectSecret',
-      'InvalidConnectionSecretError',
       'InvalidSecretsOptionsError',
       'InvalidTenantIdError',
-      'ROTATING_CLIENT_DEFAULTS',
       'ROTATION_WINDOW_DEFAULTS',
-      'RotatingClient',
       'RotationWindow',
       'SECRET_STORE',
       'SecretNameVariableMissingError',
@@ -22,8 +17,6 @@ describe('entry points', () => {
       'SecretsModuleStartupError',
       'SecretsService',
       'TenantsNotConfiguredError',
-      'credentialsFromSecretHandle',
-      'credentialsFromSecretStore',
       'defineSecret',
       'getSecretToken',
     ]);

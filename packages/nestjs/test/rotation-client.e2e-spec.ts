@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '@keyturn/core';
 import { startTestEmulator, startPostgres, testClientConfig, waitFor, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { Pool } from 'pg';
-import { RotatingClient, type ClientSwapEvent } from '../src/rebuild/index.js';
+import { RotatingClient, type ClientSwapEvent } from '@keyturn/core/connections';
 import { report, SecretRotation, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 
 describe('RotatingClient rebuilding a client when its secret rotates', () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { credentialsFromSecretHandle, RotatingClient } from '@keyturn/nestjs';
+import { credentialsFromSecretHandle, RotatingClient } from '@keyturn/core/connections';
 import Stripe from 'stripe';
 import { ApiSecrets } from '../secrets/api-secrets.js';
 import type { StripeApiKeySecret } from '../secrets/secret-shapes.js';

@@ -1,9 +1,7 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { SecretInput } from '../rebuild/credentials-adapters.js';
+import { createRotatingRedis, type RedisRotationOptions, type RotatingRedis, type SecretInput } from '@keyturn/core/connections';
 import { DEFAULT_REDIS_CLIENT_NAME, getRedisClientToken } from './redis-client.constants.js';
-import type { RedisRotationOptions } from './redis-secret.options.js';
-import { createRotatingRedis, type RotatingRedis } from './rotating-redis.js';
 
 /** What the `useFactory` of {@link KeyturnRedisModule.forRootAsync} returns. */
 export interface KeyturnRedisClientOptions extends RedisRotationOptions {

@@ -1,13 +1,5 @@
-import { toCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
-import { RotatingCredentials } from '../rebuild/rotating-credentials.js';
-import { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
-import { createRotatingPgDriver, type PgModule } from './rotating-pg-driver.js';
-import {
-  TYPEORM_ROTATION_DEFAULTS,
-  type RotatingTypeOrmOptions,
-  type TypeOrmRotationOptions,
-  type TypeOrmSecretOverrides,
-} from './typeorm-secret.options.js';
+import { createRotatingPgDriver, type PgRotationOptions, type SecretInput } from '@keyturn/core/connections';
+import type { RotatingTypeOrmOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
 
 /**
  * Builds PostgreSQL options for `TypeOrmModule.forRootAsync` (or `new DataSource()`) from a
@@ -31,20 +23,10 @@ import {
 export async function typeOrmOptionsFromSecret(
   secret: SecretInput,
   overrides: TypeOrmSecretOverrides = {},
-  options: TypeOrmRotationOptions = {},
+  options: PgRotationOptions = {},
 ): Promise<RotatingTypeOrmOptions> {
-  const credentials = new RotatingCredentials<PostgresCredentials>(toCredentialsSource(secret), {
-    parse: parsePostgresSecret,
-    describeUser: (c) => c.username,
-    service: 'PostgreSQL',
-    retry: options.retry,
-    logger: options.logger,
-  });
-  const initial = credentials.select().credentials;
-  const pg = options.pg ?? (await loadPg());
-  const driver = createRotatingPgDriver(pg, credentials, {
-    retireOnRotation: options.retireConnectionsOnRotation ?? TYPEORM_ROTATION_DEFAULTS.retireConnectionsOnRotation,
-  });
+  const driver = await createRotatingPgDriver(secret, options);
+  const initial = driver.credentials();
   return {
     type: 'postgres',
     host: initial.host,
@@ -54,12 +36,7 @@ export async function typeOrmOptionsFromSecret(
     ...overrides,
     // Informational for TypeORM; the driver sets user and password per connection.
     username: initial.username,
-    password: () => credentials.select().credentials.password,
+    password: () => driver.credentials().password,
     driver,
   } as RotatingTypeOrmOptions;
-}
-
-async function loadPg(): Promise<PgModule> {
-  const mod = (await import('pg')) as unknown as PgModule & { default?: PgModule };
-  return mod.default && typeof mod.default.Pool === 'function' ? mod.default : mod;
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SecretStore } from '@keyturn/core';
 import { SECRET_STORE } from '../lib/secrets.constants.js';
-import { credentialsFromSecretStore } from '../rebuild/credentials-adapters.js';
+import { credentialsFromSecretStore, type PgRotationOptions } from '@keyturn/core/connections';
 import { typeOrmOptionsFromSecret } from './typeorm-options-from-secret.js';
-import type { RotatingTypeOrmOptions, TypeOrmRotationOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
+import type { RotatingTypeOrmOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
 
 /**
  * Injectable builder of rotation-safe TypeORM options from a secret of the `SecretsModule` store.
@@ -22,7 +22,7 @@ export class TypeOrmSecretOptionsFactory {
   constructor(@Inject(SECRET_STORE) private readonly store: SecretStore) {}
 
   /** Loads `secretId` (if not yet loaded) and returns options whose connections follow it. */
-  async create(secretId: string, overrides: TypeOrmSecretOverrides = {}, options: TypeOrmRotationOptions = {}): Promise<RotatingTypeOrmOptions> {
+  async create(secretId: string, overrides: TypeOrmSecretOverrides = {}, options: PgRotationOptions = {}): Promise<RotatingTypeOrmOptions> {
     const source = await credentialsFromSecretStore(this.store, secretId);
     return typeOrmOptionsFromSecret(source, overrides, { logger: new Logger(`TypeOrm(${overrides.name ?? 'default'})`), ...options });
   }

@@ -1,4 +1,4 @@
-import { KeyturnError } from '@keyturn/core';
+import { KeyturnError } from '../errors/keyturn.error.js';
 import { credentialsFromSecretHandle, type SecretHandleLike } from './credentials-adapters.js';
 import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 

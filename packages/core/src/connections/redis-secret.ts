@@ -1,5 +1,5 @@
-import { InvalidConnectionSecretError } from '../rebuild/errors/invalid-connection-secret.error.js';
-import { hidePassword, optionalBoolean, optionalPort, optionalString, secretObject } from '../rebuild/secret-json.js';
+import { InvalidConnectionSecretError } from './errors/invalid-connection-secret.error.js';
+import { hidePassword, optionalBoolean, optionalPort, optionalString, secretObject } from './secret-json.js';
 
 /** Redis connection settings read from a secret. `password` is never logged. */
 export interface RedisCredentials {

@@ -1,4 +1,6 @@
-import { SecretNotFoundError, type SecretStore, type SecretValue } from '@keyturn/core';
+import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { SecretValue } from '../values/secret-value.js';
 import type { ConnectionEvent, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** The parts of a `SecretHandle` (from `@InjectSecret` / `SecretsService.handle`) the adapter uses. */
