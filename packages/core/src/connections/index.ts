@@ -12,6 +12,7 @@ export { MissingDriverError } from './errors/missing-driver.error.js';
 export { loadPg, loadIoRedis, type PgModule, type IoRedisModule } from './optional-drivers.js';
 export { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
 export { createRotatingPgDriver, postgresAuthCode, PG_ROTATION_DEFAULTS, type PgRotationOptions, type RotatingPgDriver } from './rotating-pg-driver.js';
-export { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
+export { parseRedisSecret, type RedisCredentials, type RedisSecretKey } from './redis-secret.js';
 export { createRotatingRedis, redisAuthCode, type RotatingRedis } from './rotating-redis.js';
+export { generatePassword, PASSWORD_DEFAULTS, type PasswordOptions } from './password-generator.js';
 export { REDIS_ROTATION_DEFAULTS, type RedisClientOptions, type RedisRotationOptions } from './redis-rotation.options.js';

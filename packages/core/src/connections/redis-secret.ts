@@ -15,23 +15,35 @@ export interface RedisCredentials {
 
 const SERVICE = 'Redis';
 
+/** Keys {@link parseRedisSecret} may be told to require. */
+export type RedisSecretKey = 'host' | 'username' | 'password';
+
 /**
- * Reads `{ host?, port?, username?, password, tls? | ssl? }`. ElastiCache user secrets
- * (`{ user_arn, username, password }`) carry no host: give it in the client options.
- * A plain string secret is taken as the password.
+ * Reads `{ host?, port?, username? | user?, password, tls? | ssl? }`, the one parser of Redis
+ * secrets (client connections and the ACL-user rotation function alike). ElastiCache user secrets
+ * (`{ user_arn, username, password }`) carry no host: give it in the client options. A plain
+ * string secret is taken as the password. `tls` (or `ssl`) reads like PostgreSQL's `ssl`:
+ * `true` / `"true"`, `false` / `"false"`, otherwise not stated. Empty strings count as absent.
+ * @param require the keys that must be present (default: `password`); errors name them, never a value.
  */
-export function parseRedisSecret(value: unknown, secretId: string): RedisCredentials {
-  if (typeof value === 'string' && !value.trimStart().startsWith('{')) return hidePassword({ password: value });
+export function parseRedisSecret(value: unknown, secretId: string, require: readonly RedisSecretKey[] = ['password']): RedisCredentials {
+  if (typeof value === 'string' && !value.trimStart().startsWith('{')) {
+    const missing = require.filter((k) => k !== 'password' || value === '');
+    if (missing.length > 0) throw new InvalidConnectionSecretError(secretId, SERVICE, `missing key(s) ${missing.join(', ')}`, missing);
+    return hidePassword({ password: value });
+  }
   const obj = secretObject(value, secretId, SERVICE);
-  const password = typeof obj['password'] === 'string' ? obj['password'] : undefined;
-  if (password === undefined) throw new InvalidConnectionSecretError(secretId, SERVICE, 'missing key password', ['password']);
-  const port = optionalPort(obj, 'port');
-  if (port === null) throw new InvalidConnectionSecretError(secretId, SERVICE, 'key port is not a TCP port number', ['port']);
-  return hidePassword({
+  const password = typeof obj['password'] === 'string' && obj['password'] !== '' ? obj['password'] : undefined;
+  const credentials: RedisCredentials = {
     host: optionalString(obj, 'host'),
-    port,
+    port: undefined,
     username: optionalString(obj, 'username') ?? optionalString(obj, 'user'),
     password,
     tls: optionalBoolean(obj, 'tls') ?? optionalBoolean(obj, 'ssl'),
-  });
+  };
+  const missing = require.filter((k) => credentials[k] === undefined);
+  if (missing.length > 0) throw new InvalidConnectionSecretError(secretId, SERVICE, `missing key(s) ${missing.join(', ')}`, missing);
+  const port = optionalPort(obj, 'port');
+  if (port === null) throw new InvalidConnectionSecretError(secretId, SERVICE, 'key port is not a TCP port number', ['port']);
+  return hidePassword({ ...credentials, port });
 }
