@@ -66,9 +66,9 @@ it('does not load pg or ioredis until a connection helper asks for them', async 
 
 it('loads @keyturn/core/connections from a plain Node ES module', async () => {
   const file = join(dir, 'connections.mjs');
-  writeFileSync(file, `import { parsePostgresSecret, RotatingClient } from '@keyturn/core/connections';
+  writeFileSync(file, `import { parsePostgresSecret, createRotatingClient } from '@keyturn/core/connections';
 const c = parsePostgresSecret({ host: 'db', username: 'app', password: 'pw' }, 'app/db');
-console.log(JSON.stringify({ host: c.host, port: c.port, json: JSON.stringify(c).includes('pw'), client: typeof RotatingClient }));
+console.log(JSON.stringify({ host: c.host, port: c.port, json: JSON.stringify(c).includes('pw'), client: typeof createRotatingClient }));
 `);
   const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000 });
   expect(JSON.parse(stdout.trim())).toEqual({ host: 'db', port: 5432, json: false, client: 'function' });

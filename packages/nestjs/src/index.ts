@@ -30,3 +30,4 @@ export type {
 } from './lib/interfaces/secret-definition.interface.js';
 export type { SecretsModuleOptions, SecretSourceName, SecretsTenantOptions, SecretsMigrationOptions } from './lib/interfaces/secrets-module-options.interface.js';
 export type { SecretsOptionsFactory } from './lib/interfaces/secrets-options-factory.interface.js';
+export type { ConnectionSecret } from './lib/connection-secret.js';

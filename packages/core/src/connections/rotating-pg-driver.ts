@@ -1,10 +1,10 @@
 import type { Client as PgClient, ClientConfig, Pool as PgPool, PoolClient, PoolConfig } from 'pg';
 import type { AuthRetryOptions } from './auth-retry.options.js';
-import { toCredentialsSource, type SecretInput } from './credentials-adapters.js';
+import type { SecretInput } from './credentials-adapters.js';
 import type { ConnectionLogger } from './credentials-source.js';
 import { loadPg, type PgModule } from './optional-drivers.js';
 import { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
-import { RotatingCredentials, type SelectedCredentials } from './rotating-credentials.js';
+import { createRotatingCredentials, type RotatingCredentials, type SelectedCredentials } from './rotating-credentials.js';
 
 /** How a PostgreSQL pool follows its secret and reacts to rejected credentials. */
 export interface PgRotationOptions {
@@ -84,7 +84,7 @@ type ConnectCallback = (err: Error | undefined, client?: PoolClient, release?: (
  * const pool = new Pool({ host: 'db', database: 'app' });
  */
 export async function createRotatingPgDriver(secret: SecretInput, options: PgRotationOptions = {}): Promise<RotatingPgDriver> {
-  const credentials = new RotatingCredentials<PostgresCredentials>(toCredentialsSource(secret), {
+  const credentials = createRotatingCredentials<PostgresCredentials>(secret, {
     parse: parsePostgresSecret,
     describeUser: (c) => c.username,
     service: 'PostgreSQL',

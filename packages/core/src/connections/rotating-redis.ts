@@ -2,7 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { AUTH_RETRY_DEFAULTS } from './auth-retry.options.js';
 import { toCredentialsSource, type SecretInput } from './credentials-adapters.js';
 import { CredentialsRejectedError } from './errors/credentials-rejected.error.js';
-import { RotatingCredentials, type SelectedCredentials } from './rotating-credentials.js';
+import { createRotatingCredentials, type SelectedCredentials } from './rotating-credentials.js';
 import { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
 import { loadIoRedis } from './optional-drivers.js';
 import { REDIS_ROTATION_DEFAULTS, type RedisRotationOptions } from './redis-rotation.options.js';
@@ -50,7 +50,7 @@ export async function createRotatingRedis(secret: SecretInput, options: RedisRot
   const source = toCredentialsSource(secret);
   const { logger } = options;
   const retry = { ...AUTH_RETRY_DEFAULTS, ...options.retry };
-  const credentials = new RotatingCredentials<RedisCredentials>(source, {
+  const credentials = createRotatingCredentials<RedisCredentials>(source, {
     parse: parseRedisSecret,
     describeUser: (c) => c.username ?? 'default',
     service: 'Redis',

@@ -4,7 +4,6 @@ describe('@keyturn/nestjs/typeorm entry point', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(entry).sort()).toEqual(
       [
-        'TypeOrmSecretOptionsFactory',
         'typeOrmOptionsFromSecret',
       ].sort(),
     );

@@ -1,10 +1,15 @@
+import { Logger } from '@nestjs/common';
 import { createRotatingPgDriver, type PgRotationOptions, type SecretInput } from '@keyturn/core/connections';
+import { resolveConnectionSecret } from '../lib/connection-secret.js';
+import type { SecretDefinition } from '../lib/interfaces/secret-definition.interface.js';
+import { SecretsService } from '../lib/secrets.service.js';
 import type { RotatingTypeOrmOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
 
 /**
- * Builds PostgreSQL options for `TypeOrmModule.forRootAsync` (or `new DataSource()`) from a
- * database secret (RDS shape: host, port, dbname, username, password, ssl), given as a
- * `SecretHandle` (value: the secret's JSON) or any `CredentialsSource`.
+ * Builds PostgreSQL options for `TypeOrmModule.forRootAsync` from a database secret (RDS shape:
+ * host, port, dbname, username, password, ssl): call it in `useFactory` with the injected
+ * `SecretsService` and the secret's definition (or id); outside Nest (`new DataSource()`), give
+ * a `SecretHandle` or a `CredentialsSource` instead.
  *
  * Every new physical connection authenticates with the secret's current username and password
  * (so single-user and alternating-users rotation both work); existing connections are kept. When
@@ -12,19 +17,38 @@ import type { RotatingTypeOrmOptions, TypeOrmSecretOverrides } from './typeorm-s
  * AWSPENDING if AWSCURRENT has not moved, and retries with capped back-off within
  * `retry.budgetMs`, so queries issued during a rotation wait instead of failing.
  *
+ * @param overrides TypeORM options merged over those from the secret (`entities`, `name`, `extra`, ...).
+ * @param options rotation settings; with a `SecretsService`, `logger` defaults to a Nest `Logger` named after the data source.
+ *
  * @example
+ * const ReportingDb = defineSecret('{env}/reporting-db', { schema: DatabaseSecret });
  * TypeOrmModule.forRootAsync({
  *   name: 'reporting',
  *   inject: [SecretsService],
- *   useFactory: async (secrets: SecretsService) =>
- *     typeOrmOptionsFromSecret(await secrets.handle(ReportingDb), { entities: [Report] }),
+ *   useFactory: (secrets: SecretsService) => typeOrmOptionsFromSecret(secrets, ReportingDb, { name: 'reporting', entities: [Report] }),
  * })
  */
-export async function typeOrmOptionsFromSecret(
-  secret: SecretInput,
-  overrides: TypeOrmSecretOverrides = {},
-  options: PgRotationOptions = {},
-): Promise<RotatingTypeOrmOptions> {
+export function typeOrmOptionsFromSecret(
+  secrets: SecretsService,
+  secret: SecretDefinition<unknown> | string,
+  overrides?: TypeOrmSecretOverrides,
+  options?: PgRotationOptions,
+): Promise<RotatingTypeOrmOptions>;
+export function typeOrmOptionsFromSecret(secret: SecretInput, overrides?: TypeOrmSecretOverrides, options?: PgRotationOptions): Promise<RotatingTypeOrmOptions>;
+export async function typeOrmOptionsFromSecret(...args: unknown[]): Promise<RotatingTypeOrmOptions> {
+  let secret: SecretInput;
+  let overrides: TypeOrmSecretOverrides;
+  let options: PgRotationOptions;
+  if (args[0] instanceof SecretsService) {
+    const secrets = args[0];
+    overrides = (args[2] as TypeOrmSecretOverrides | undefined) ?? {};
+    options = { logger: new Logger(`TypeOrm(${overrides.name ?? 'default'})`), ...(args[3] as PgRotationOptions | undefined) };
+    secret = await resolveConnectionSecret(args[1] as SecretDefinition<unknown> | string, () => secrets, 'typeOrmOptionsFromSecret');
+  } else {
+    secret = await resolveConnectionSecret(args[0] as SecretInput, noSecretsService, 'typeOrmOptionsFromSecret');
+    overrides = (args[1] as TypeOrmSecretOverrides | undefined) ?? {};
+    options = (args[2] as PgRotationOptions | undefined) ?? {};
+  }
   const driver = await createRotatingPgDriver(secret, options);
   const initial = driver.credentials();
   return {
@@ -39,4 +63,8 @@ export async function typeOrmOptionsFromSecret(
     password: () => driver.credentials().password,
     driver,
   } as RotatingTypeOrmOptions;
+}
+
+function noSecretsService(): never {
+  throw new Error('call typeOrmOptionsFromSecret(secrets, definitionOrId, ...) with the injected SecretsService');
 }
