@@ -2,6 +2,10 @@
 import * as root from './index';
 import * as terminus from './terminus/index';
 import * as config from './config/index';
+import * as typeorm from './typeorm/index';
+import * as ioredis from './ioredis/index';
+import * as core from '@keyturn/core';
+import * as connections from '@keyturn/core/connections';
 
 describe('entry points', () => {
   it('@keyturn/nestjs', () => {
@@ -28,5 +32,12 @@ describe('entry points', () => {
 
   it('@keyturn/nestjs/config', () => {
     expect(Object.keys(config).sort()).toEqual(['secretsConfigLoader']);
+  });
+
+  it('exports each name from exactly one entry point across @keyturn/nestjs and @keyturn/core', () => {
+    const entries = { root, terminus, config, typeorm, ioredis, core, connections };
+    const seen = new Map<string, string[]>();
+    for (const [entry, names] of Object.entries(entries)) for (const name of Object.keys(names)) seen.set(name, [...(seen.get(name) ?? []), entry]);
+    expect([...seen].filter(([, where]) => where.length > 1)).toEqual([]);
   });
 });
