@@ -35,4 +35,11 @@ describe('generatePassword', () => {
     expect(() => generatePassword({ passwordLength: 3 })).toThrow(/at least 4/);
     expect(() => generatePassword({ passwordLength: 0 })).toThrow(RangeError);
   });
+
+  it('draws from exactly the given characters, every one of them in a long run', () => {
+    const pw = generatePassword({ passwordLength: 2_000, characters: 'AB€' });
+    expect(pw).toMatch(/^[AB€]{2000}$/u);
+    expect(new Set(pw)).toEqual(new Set(['A', 'B', '€']));
+    expect(() => generatePassword({ characters: '' })).toThrow(/every character is excluded/);
+  });
 });

@@ -29,6 +29,13 @@ export interface PasswordOptions {
   includeSpace?: boolean;
   /** Use at least one character of every included class. @default true */
   requireEachIncludedType?: boolean;
+  /**
+   * Draw uniformly from exactly these characters instead of the classes above (not a
+   * GetRandomPassword parameter; the class and exclude options are then ignored).
+   * @default undefined
+   * @example { characters: 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789' }
+   */
+  characters?: string;
 }
 
 /** Defaults of {@link PasswordOptions}, as GetRandomPassword has them. */
@@ -41,7 +48,7 @@ export const PASSWORD_DEFAULTS = {
   excludeLowercase: false,
   includeSpace: false,
   requireEachIncludedType: true,
-} as const satisfies Required<PasswordOptions>;
+} as const satisfies Required<Omit<PasswordOptions, 'characters'>>;
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -58,20 +65,27 @@ const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
  */
 export function generatePassword(options: PasswordOptions = {}): string {
   const o = { ...PASSWORD_DEFAULTS, ...stripUndefined(options) };
+  if (o.characters !== undefined) return draw([[...new Set(o.characters)].join('')], o.passwordLength, false);
   const excluded = new Set(o.excludeCharacters);
   const classes = [o.excludeLowercase ? '' : LOWER, o.excludeUppercase ? '' : UPPER, o.excludeNumbers ? '' : DIGITS, o.excludePunctuation ? '' : PUNCTUATION, o.includeSpace ? ' ' : '']
     .map((c) => [...c].filter((ch) => !excluded.has(ch)).join(''))
     .filter((c) => c.length > 0);
-  if (!Number.isInteger(o.passwordLength) || o.passwordLength < 1) throw new RangeError(`passwordLength must be a positive integer (got ${o.passwordLength})`);
   if (classes.length === 0) throw new RangeError('the password cannot be generated: every character is excluded');
   if (o.requireEachIncludedType && o.passwordLength < classes.length) {
     throw new RangeError(`passwordLength must be at least ${classes.length} to include every requested character type`);
   }
-  const alphabet = classes.join('');
+  return draw(classes, o.passwordLength, o.requireEachIncludedType);
+}
+
+/** `length` characters from the union of `classes`; with `eachClass`, uniformly among the strings holding every class. */
+function draw(classes: readonly string[], length: number, eachClass: boolean): string {
+  if (!Number.isInteger(length) || length < 1) throw new RangeError(`passwordLength must be a positive integer (got ${length})`);
+  const alphabet = [...classes.join('')];
+  if (alphabet.length === 0) throw new RangeError('the password cannot be generated: every character is excluded');
   for (;;) {
     let out = '';
-    for (let i = 0; i < o.passwordLength; i++) out += alphabet[randomInt(alphabet.length)];
-    if (!o.requireEachIncludedType || classes.every((c) => [...c].some((ch) => out.includes(ch)))) return out;
+    for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+    if (!eachClass || classes.every((c) => [...c].some((ch) => out.includes(ch)))) return out;
   }
 }
 

@@ -26,9 +26,9 @@ export interface RotationLogger {
  * Options for Secrets Manager's GetRandomPassword (the same names, camel-cased): the type of the
  * shared generator of @keyturn/core/connections. The rotation functions' defaults differ from the
  * API's in `excludeCharacters` (`:/@"'\`, see DEFAULT_PASSWORD_OPTIONS) and read the environment
- * (PASSWORD_LENGTH, EXCLUDE_CHARACTERS, EXCLUDE_NUMBERS, ...).
+ * (PASSWORD_LENGTH, EXCLUDE_CHARACTERS, EXCLUDE_NUMBERS, ...). `characters` is left out: the service has no such parameter.
  */
-export type PasswordOptions = CorePasswordOptions;
+export type PasswordOptions = Omit<CorePasswordOptions, 'characters'>;
 
 /** What a strategy's steps get: the event, reads of the versions involved and the shared helpers. */
 export interface RotationContext {
