@@ -142,7 +142,7 @@ export class RotatingClient<C, T = unknown> {
       throw new KeyturnError(`the client of secret "${this.secretId}" was closed (application shutting down?)`, {
         secretId: this.secretId,
         code: 'ClientClosed',
-        hint: 'acquire clients only between RotatingClient.create() and close()',
+        hint: 'acquire clients only between createRotatingClient() and close()',
       });
     }
     const generation = this.active;
