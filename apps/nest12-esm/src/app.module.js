@@ -8,7 +8,7 @@ import { defineSecret, SecretsModule, SecretsService } from '@keyturn/nestjs';
 import { secretsConfigLoader } from '@keyturn/nestjs/config';
 import { getRedisClientToken, KeyturnRedisModule } from '@keyturn/nestjs/ioredis';
 import { SecretsHealthIndicator, SecretsHealthModule } from '@keyturn/nestjs/terminus';
-import { TypeOrmSecretOptionsFactory } from '@keyturn/nestjs/typeorm';
+import { typeOrmOptionsFromSecret } from '@keyturn/nestjs/typeorm';
 
 /** SecretsModule options from the environment (credentials: the AWS SDK chain). */
 function secretsOptions(config) {
@@ -98,13 +98,11 @@ Module({
       useFactory: (config) => secretsOptions(config),
     }),
     TypeOrmModule.forRootAsync({
-      extraProviders: [TypeOrmSecretOptionsFactory],
-      inject: [TypeOrmSecretOptionsFactory, ConfigService],
-      useFactory: (factory, config) => factory.create(config.getOrThrow('DB_SECRET_ID'), { extra: { max: 4 } }),
+      inject: [SecretsService, ConfigService],
+      useFactory: (secrets, config) => typeOrmOptionsFromSecret(secrets, config.getOrThrow('DB_SECRET_ID'), { extra: { max: 4 } }),
     }),
     KeyturnRedisModule.forRootAsync({
-      inject: [SecretsService],
-      useFactory: async (secrets) => ({ source: await secrets.handle(CacheSecret) }),
+      useFactory: () => ({ secret: CacheSecret }),
     }),
     TerminusModule,
     SecretsHealthModule.forRoot({ degradedAs: 'up' }),

@@ -5,8 +5,9 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { SecretsModule, SecretsService, defineSecret } from '@keyturn/nestjs';
-import { KeyturnRedisModule, createRotatingRedis } from '@keyturn/nestjs/ioredis';
-import { TypeOrmSecretOptionsFactory } from '@keyturn/nestjs/typeorm';
+import { KeyturnRedisModule } from '@keyturn/nestjs/ioredis';
+import { createRotatingRedis } from '@keyturn/core/connections';
+import { typeOrmOptionsFromSecret } from '@keyturn/nestjs/typeorm';
 import { SecretsHealthModule } from '@keyturn/nestjs/terminus';
 import { secretsConfigLoader } from '@keyturn/nestjs/config';
 
@@ -19,8 +20,8 @@ export async function f(secrets: SecretsService): Promise<Redis> {
   imports: [
     ConfigModule.forRoot({ load: [secretsConfigLoader({ namespace: 'a', secrets: { g: defineSecret('s', { key: 'g' }) } })] }),
     SecretsModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService], useFactory: (c: ConfigService) => ({ region: c.getOrThrow<string>('R') }) }),
-    TypeOrmModule.forRootAsync({ extraProviders: [TypeOrmSecretOptionsFactory], inject: [TypeOrmSecretOptionsFactory], useFactory: (t: TypeOrmSecretOptionsFactory) => t.create('db') }),
-    KeyturnRedisModule.forRootAsync({ inject: [SecretsService], useFactory: async (s: SecretsService) => ({ source: await s.handle(S), logger: false }) }),
+    TypeOrmModule.forRootAsync({ inject: [SecretsService], useFactory: (s: SecretsService) => typeOrmOptionsFromSecret(s, S, {}, { logger: false }) }),
+    KeyturnRedisModule.forRootAsync({ inject: [SecretsService], useFactory: () => ({ secret: S, logger: false }) }),
     TerminusModule,
     SecretsHealthModule.forRoot(),
   ],

@@ -13,7 +13,7 @@ import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
-import { TypeOrmSecretOptionsFactory, typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
+import { typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
 import { SecretRotation, storeCredentials } from './rotation-support.js';
 
 /** Every JSON line pino writes. nestjs-pino keeps one root pino logger per process, so one sink serves every app here. */
@@ -52,14 +52,12 @@ function appModule(sm: SecretsManagerClient, db: string, cache: string, connecti
     imports: [
       SecretsModule.forRoot({ client: sm }),
       TypeOrmModule.forRootAsync({
-        extraProviders: [TypeOrmSecretOptionsFactory],
-        inject: [TypeOrmSecretOptionsFactory],
+        inject: [SecretsService],
         // maxUses: 1 opens a new physical connection per query, so a password change is felt at once.
-        useFactory: (f: TypeOrmSecretOptionsFactory) => f.create(db, { extra: { max: 2, maxUses: 1 } }, off),
+        useFactory: (secrets: SecretsService) => typeOrmOptionsFromSecret(secrets, db, { extra: { max: 2, maxUses: 1 } }, off),
       }),
       KeyturnRedisModule.forRootAsync({
-        inject: [SecretsService],
-        useFactory: async (secrets: SecretsService) => ({ source: await secrets.handle(CacheSecret), ...off }),
+        useFactory: () => ({ secret: CacheSecret, ...off }),
       }),
     ],
     providers: [Probe],
