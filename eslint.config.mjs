@@ -21,7 +21,7 @@ export default [
           allow: ['@keyturn/testing'],
           depConstraints: [
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core'] },
-            { sourceTag: 'scope:emulator', onlyDependOnLibsWithTags: ['scope:emulator'] },
+            { sourceTag: 'scope:emulator', onlyDependOnLibsWithTags: ['scope:emulator', 'scope:core'] },
             { sourceTag: 'scope:rotation', onlyDependOnLibsWithTags: ['scope:core', 'scope:emulator'] },
             { sourceTag: 'scope:cdk', onlyDependOnLibsWithTags: ['scope:cdk'] },
             { sourceTag: 'scope:nestjs', onlyDependOnLibsWithTags: ['scope:core', 'scope:emulator'] },

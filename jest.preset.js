@@ -25,6 +25,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@keyturn/core$': src('packages/core/src/index.ts'),
+    '^@keyturn/core/connections$': src('packages/core/src/connections/index.ts'),
     '^@keyturn/emulator$': src('packages/emulator/src/index.ts'),
     '^@keyturn/rotation$': src('packages/rotation/src/index.ts'),
     '^@keyturn/rotation/lambda/(.*)$': src('packages/rotation/src/lambda/$1.ts'),

@@ -10,7 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { plainToInstance, Type } from 'class-transformer';
 import { MinLength, ValidateNested, validate } from 'class-validator';
 import { SecretValidationError, SecretValue } from '@keyturn/core';
-import { SecretValueTransformer, defineSecret } from '@keyturn/nestjs';
+import { createRequire } from 'node:module';
+import { defineSecret } from '@keyturn/nestjs';
+
+// The transformer is internal to @keyturn/nestjs (not exported): load it from the built package.
+const { SecretValueTransformer } = createRequire(import.meta.url)('../../packages/nestjs/dist/cjs/lib/secret-value.transformer.js');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { SecretsModule } from '@keyturn/nestjs';
 import { AuthModule } from './auth/auth.module.js';
@@ -48,14 +49,23 @@ export class AppModule {
       module: AppModule,
       imports: [
         ApiOptionsModule.forRoot(api),
-        SecretsModule.forRoot({
+        // The settings (read from the environment by apiOptionsFromEnv) under the 'api' namespace.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [registerAs('api', () => api)] }),
+        SecretsModule.forRootAsync({
           isGlobal: true,
-          region: api.region,
-          ...(api.secretsEndpoint ? { endpoint: api.secretsEndpoint } : {}),
-          ...(credentials ? { credentials } : {}),
-          ttlMs: api.secretTtlMs,
-          metrics: { meter: telemetry.keyturnMeter },
-          audit: timeline,
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => {
+            const endpoint = config.get<string>('api.secretsEndpoint');
+            return {
+              region: config.getOrThrow<string>('api.region'),
+              ...(endpoint ? { endpoint } : {}),
+              ...(credentials ? { credentials } : {}),
+              ttlMs: config.getOrThrow<number>('api.secretTtlMs'),
+              metrics: { meter: telemetry.keyturnMeter },
+              audit: timeline,
+            };
+          },
         }),
         ApiSecretsModule.forRoot(secretDefinitions(api.secrets)),
         DatabaseModule.forRoot(),

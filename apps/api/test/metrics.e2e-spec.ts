@@ -48,6 +48,9 @@ describe('/metrics: Prometheus text from the OpenTelemetry exporter', () => {
     const names = s.options.secrets;
     const token = await tokenFor(s.url);
     for (let i = 0; i < 5; i++) expect((await call(s.url, 'GET', '/auth/me', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+    // A healthy start reports no errors: the JWT key's AWSPREVIOUS (read for the rotation window)
+    // does not exist before its first rotation, which is an answer, not a failed fetch.
+    expect(parse(await scrape()).filter((x) => x.name === 'keyturn_errors_total')).toEqual([]);
 
     // A rotation of the Redis ACL user: a new version, and the live Redis connection re-authenticates.
     const redisPlan = rotationPlans(names).find((p) => p.secretId === names.redis)!;

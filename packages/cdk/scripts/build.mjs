@@ -12,6 +12,15 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STRATEGIES = ['postgres-single-user', 'postgres-alternating-users', 'redis-acl-user', 'random-key'];
+// The drivers a strategy never loads. @keyturn/core/connections keeps the one loader of each
+// optional driver (a dynamic import that esbuild would otherwise bundle into every function);
+// marking the unused ones external keeps each bundle to what its strategy runs.
+const UNUSED_DRIVERS = {
+  'postgres-single-user': ['ioredis'],
+  'postgres-alternating-users': ['ioredis'],
+  'redis-acl-user': ['pg'],
+  'random-key': ['pg', 'ioredis'],
+};
 
 const tsc = spawnSync(process.execPath, [join(root, '..', '..', 'tools', 'build-package.mjs')], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
@@ -30,7 +39,7 @@ for (const strategy of STRATEGIES) {
     sourcemap: false,
     legalComments: 'eof',
     // Optional native or telemetry modules the handlers never need in Lambda.
-    external: ['pg-native', '@opentelemetry/api'],
+    external: ['pg-native', '@opentelemetry/api', ...UNUSED_DRIVERS[strategy]],
     logLevel: 'warning',
   });
 }

@@ -44,3 +44,32 @@ it('loads from a plain Node CommonJS module', async () => {
   const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000 });
   expect(JSON.parse(stdout.trim())).toEqual(expected);
 });
+
+// The optional drivers are loaded on first use only: importing either entry point never needs them.
+const driversLoaded = `const loaded = () => Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/](pg|pg-pool|ioredis)[\\\\/]/.test(f));
+require('@keyturn/core');
+const afterRoot = loaded().length;
+const connections = require('@keyturn/core/connections');
+const afterConnections = loaded().length;
+connections.loadPg().then(async (pg) => {
+  const redis = await connections.loadIoRedis();
+  console.log(JSON.stringify({ afterRoot, afterConnections, pg: typeof pg.Pool, redis: typeof redis.Redis, afterLoad: loaded().length > 0 }));
+});
+`;
+
+it('does not load pg or ioredis until a connection helper asks for them', async () => {
+  const file = join(dir, 'drivers.cjs');
+  writeFileSync(file, driversLoaded);
+  const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000 });
+  expect(JSON.parse(stdout.trim())).toEqual({ afterRoot: 0, afterConnections: 0, pg: 'function', redis: 'function', afterLoad: true });
+});
+
+it('loads @keyturn/core/connections from a plain Node ES module', async () => {
+  const file = join(dir, 'connections.mjs');
+  writeFileSync(file, `import { parsePostgresSecret, createRotatingClient } from '@keyturn/core/connections';
+const c = parsePostgresSecret({ host: 'db', username: 'app', password: 'pw' }, 'app/db');
+console.log(JSON.stringify({ host: c.host, port: c.port, json: JSON.stringify(c).includes('pw'), client: typeof createRotatingClient }));
+`);
+  const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000 });
+  expect(JSON.parse(stdout.trim())).toEqual({ host: 'db', port: 5432, json: false, client: 'function' });
+});

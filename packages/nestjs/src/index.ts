@@ -1,7 +1,7 @@
-// Root entry of @keyturn/nestjs. Integrations with optional peers live in subpath entries
-// (@keyturn/nestjs/terminus, /config, /typeorm, /ioredis) and are never imported from here.
-// The connection helpers below (RotatingClient, the credential adapters, their retry options and
-// errors) need no optional peer; the /typeorm and /ioredis entries use them and do not re-export them.
+// Root entry of @keyturn/nestjs: the Nest surface only. Integrations with optional peers live in
+// subpath entries (@keyturn/nestjs/terminus, /config, /typeorm, /ioredis) and are never imported
+// from here. Framework-free connection helpers (RotatingClient, the credential adapters, their
+// retry options and errors) come from @keyturn/core/connections; nothing here re-exports them.
 export { SecretsModule } from './lib/secrets.module.js';
 export { SecretsService } from './lib/secrets.service.js';
 export { SECRET_STORE } from './lib/secrets.constants.js';
@@ -31,9 +31,4 @@ export type {
 export type { SecretsModuleOptions, SecretSourceName, SecretsTenantOptions, SecretsMigrationOptions } from './lib/interfaces/secrets-module-options.interface.js';
 export type { SecretsInvalidationOptions, SecretsWatcherOptions } from './lib/interfaces/secrets-invalidation-options.interface.js';
 export type { SecretsOptionsFactory } from './lib/interfaces/secrets-options-factory.interface.js';
-export { RotatingClient, ROTATING_CLIENT_DEFAULTS, type RotatingClientOptions, type ClientLease, type ClientSwapEvent } from './rebuild/rotating-client.js';
-export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike, type SecretInput } from './rebuild/credentials-adapters.js';
-export type { CredentialsSource, CredentialsVersion, ConnectionLogger, ConnectionEvent } from './rebuild/credentials-source.js';
-export { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './rebuild/auth-retry.options.js';
-export { CredentialsRejectedError, type CredentialsRejectedErrorOptions } from './rebuild/errors/credentials-rejected.error.js';
-export { InvalidConnectionSecretError } from './rebuild/errors/invalid-connection-secret.error.js';
+export type { ConnectionSecret } from './lib/connection-secret.js';

@@ -68,7 +68,7 @@ describe('secrets first read by the TypeORM and ioredis integrations are refresh
           name: 'bg',
           imports: [SecretsFeature],
           inject: [getSecretToken(CacheSecret)],
-          useFactory: (handle: SecretHandle<unknown>) => ({ source: handle }),
+          useFactory: (handle: SecretHandle<unknown>) => ({ secret: handle }),
         }),
         ClientsModule,
       ],

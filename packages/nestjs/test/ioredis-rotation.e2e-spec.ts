@@ -1,8 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startTestEmulator, startRedis, testClientConfig, waitFor, type TestEmulator, type RedisServer } from '@keyturn/testing';
 import { inspect } from 'node:util';
-import { createRotatingRedis, type RotatingRedis } from '../src/ioredis/index.js';
-import { CredentialsRejectedError } from '../src/rebuild/index.js';
+import { createRotatingRedis, type RotatingRedis } from '@keyturn/core/connections';
+import { CredentialsRejectedError } from '@keyturn/core/connections';
 import type { SecretStore } from '@keyturn/core';
 import { report, SdkCredentialsSource, SecretRotation, sleep, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 

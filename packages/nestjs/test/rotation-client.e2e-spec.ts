@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '@keyturn/core';
 import { startTestEmulator, startPostgres, testClientConfig, waitFor, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { Pool } from 'pg';
-import { RotatingClient, type ClientSwapEvent } from '../src/rebuild/index.js';
+import { createRotatingClient, type ClientSwapEvent, type RotatingClient } from '@keyturn/core/connections';
 import { report, SecretRotation, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 
 describe('RotatingClient rebuilding a client when its secret rotates', () => {
@@ -34,8 +34,7 @@ describe('RotatingClient rebuilding a client when its secret rotates', () => {
     store = stack.store;
     const built: Pool[] = [];
     const disposed: Pool[] = [];
-    rotating = await RotatingClient.create<Pool, string>({
-      source: stack.source,
+    rotating = await createRotatingClient<Pool, string>(stack.source, {
       create: (text) => {
         const s = JSON.parse(text) as typeof secret;
         const pool = new Pool({ host: s.host, port: s.port, database: s.dbname, user: s.username, password: s.password, max: 4 });

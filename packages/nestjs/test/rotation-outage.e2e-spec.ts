@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '@keyturn/core';
 import { startTestEmulator, waitFor, startPostgres, startRedis, testClientConfig, type TestEmulator, type PostgresServer, type RedisServer } from '@keyturn/testing';
 import { DataSource } from 'typeorm';
-import { createRotatingRedis, type RotatingRedis } from '../src/ioredis/index.js';
+import { createRotatingRedis, type RotatingRedis } from '@keyturn/core/connections';
 import { typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
 import { report, SecretRotation, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';
 

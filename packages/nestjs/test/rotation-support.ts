@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
 import { AwsSecretsManagerSource, SecretStore } from '@keyturn/core';
-import { credentialsFromSecretStore, type CredentialsSource, type CredentialsVersion } from '../src/rebuild/index.js';
+import { credentialsFromSecretStore, type CredentialsSource, type CredentialsVersion } from '@keyturn/core/connections';
 
 /** The real stack: a core SecretStore reading Secrets Manager through the SDK, adapted for connections. */
 export async function storeCredentials(client: SecretsManagerClient, secretId: string): Promise<{ store: SecretStore; source: CredentialsSource<string> }> {

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { defineSecret, SecretsModule, SecretsService } from '@keyturn/nestjs';
+import { IsIn, IsInt, IsOptional, IsString, MinLength } from 'class-validator';
 import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
@@ -7,11 +8,21 @@ import { startTestEmulator, startPostgres, startRedis, testClientConfig, waitFor
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { getRedisClientToken, InjectRedisClient, KeyturnRedisModule } from '../src/ioredis/index.js';
-import { TypeOrmSecretOptionsFactory } from '../src/typeorm/index.js';
+import { typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
 import { SecretRotation } from './rotation-support.js';
 
-/** The Redis secret as a typed handle: its value is the whole secret (JSON text). */
-const CacheSecret = defineSecret('nest/cache');
+/** The database secret's shape, validated on every load and refresh (AWSPENDING included). */
+class ReportingDbSecret {
+  @IsOptional() @IsIn(['postgres']) engine?: string;
+  @IsString() host!: string;
+  @IsInt() port!: number;
+  @IsString() dbname!: string;
+  @IsString() username!: string;
+  @IsString() @MinLength(8) password!: string;
+}
+
+/** A definition with a `{variables}` name and a schema, as the application defines its other secrets. */
+const ReportingDb = defineSecret('nest/{database}', { schema: ReportingDbSecret });
 
 @Injectable()
 class ReportService {
@@ -60,19 +71,16 @@ describe('Nest application with a named TypeORM data source and a Redis client f
 
     app = await Test.createTestingModule({
       imports: [
-        SecretsModule.forRoot({ client: sm, logger: false }),
+        SecretsModule.forRoot({ client: sm, logger: false, variables: { database: 'db' } }),
         TypeOrmModule.forRootAsync({
           name: 'reporting',
-          extraProviders: [TypeOrmSecretOptionsFactory],
-          inject: [TypeOrmSecretOptionsFactory],
-          // maxUses: 1 opens a new physical connection per query, so the rotation below is felt at once.
-          useFactory: (f: TypeOrmSecretOptionsFactory) => f.create('nest/db', { name: 'reporting', extra: { max: 2, maxUses: 1 } }, { logger: { log() {}, warn() {}, error() {} } }),
-        }),
-        KeyturnRedisModule.forRootAsync({
-          name: 'cache',
           inject: [SecretsService],
-          useFactory: async (secrets: SecretsService) => ({ source: await secrets.handle(CacheSecret) }),
+          // maxUses: 1 opens a new physical connection per query, so the rotation below is felt at once.
+          useFactory: (secrets: SecretsService) =>
+            typeOrmOptionsFromSecret(secrets, ReportingDb, { name: 'reporting', extra: { max: 2, maxUses: 1 } }, { logger: { log() {}, warn() {}, error() {} } }),
         }),
+        // A plain secret id: its value is the whole secret (JSON text).
+        KeyturnRedisModule.forRootAsync({ name: 'cache', useFactory: () => ({ secret: 'nest/cache' }) }),
         ReportModule,
       ],
     }).compile();
@@ -89,7 +97,7 @@ describe('Nest application with a named TypeORM data source and a Redis client f
     expect(await service.count()).toBeGreaterThan(0);
     expect(await service.cache.get('reports:last')).toMatch(/^\d+$/);
 
-    // The same window for Redis, through the SecretHandle: the reconnect is rejected, AWSPENDING authenticates.
+    // The same window for Redis, through the handle of the secret id: the reconnect is rejected, AWSPENDING authenticates.
     await redis.command('ACL', 'SETUSER', 'nest_app', 'resetpass', '>cache-two');
     await cacheRotation.putPending({ ...cacheSecret, password: 'cache-two' });
     await redis.command('CLIENT', 'KILL', 'USER', 'nest_app');

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startTestEmulator, startPostgres, testClientConfig, waitFor, type TestEmulator, type PostgresServer } from '@keyturn/testing';
 import { inspect } from 'node:util';
 import { DataSource } from 'typeorm';
-import { CredentialsRejectedError } from '../src/rebuild/index.js';
+import { CredentialsRejectedError } from '@keyturn/core/connections';
 import { typeOrmOptionsFromSecret } from '../src/typeorm/index.js';
 import type { SecretStore } from '@keyturn/core';
 import { report, SdkCredentialsSource, SecretRotation, sleep, startLoad, storeCredentials, whileLoadRuns } from './rotation-support.js';

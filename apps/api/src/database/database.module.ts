@@ -20,9 +20,10 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [SecretsService, API_OPTIONS, SECRET_DEFINITIONS],
-          useFactory: async (secrets: SecretsService, options: ApiOptions, defs: SecretDefinitions) =>
+          useFactory: (secrets: SecretsService, options: ApiOptions, defs: SecretDefinitions) =>
             typeOrmOptionsFromSecret(
-              await secrets.handle(defs.postgres),
+              secrets,
+              defs.postgres,
               { entities: ENTITIES, synchronize: options.synchronize, retryAttempts: 3, extra: { max: 10, connectionTimeoutMillis: 5_000 } },
               { logger: new Logger('Database') },
             ),

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { credentialsFromSecretHandle, RotatingClient } from '@keyturn/nestjs';
+import { createRotatingClient, credentialsFromSecretHandle, type RotatingClient } from '@keyturn/core/connections';
 import { createTransport, type Transporter } from 'nodemailer';
 import { ApiSecrets } from '../secrets/api-secrets.js';
 import type { SmtpSecret } from '../secrets/secret-shapes.js';
@@ -27,8 +27,7 @@ export class MailerService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(private readonly secrets: ApiSecrets) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.rotating = await RotatingClient.create<Transporter, SmtpSecret>({
-      source: credentialsFromSecretHandle(this.secrets.handles.smtp),
+    this.rotating = await createRotatingClient<Transporter, SmtpSecret>(credentialsFromSecretHandle(this.secrets.handles.smtp), {
       create: (value) => createTransport(this.transportOptions(value)),
       dispose: (transporter) => transporter.close(),
       logger: new Logger('Mailer'),

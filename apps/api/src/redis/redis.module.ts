@@ -1,5 +1,4 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { SecretsService } from '@keyturn/nestjs';
 import { KeyturnRedisModule } from '@keyturn/nestjs/ioredis';
 import { SECRET_DEFINITIONS } from '../secrets/secrets.constants.js';
 import type { SecretDefinitions } from '../secrets/secret-definitions.js';
@@ -14,9 +13,9 @@ import { API_REDIS_NAME } from './redis.constants.js';
   imports: [
     KeyturnRedisModule.forRootAsync({
       name: API_REDIS_NAME,
-      inject: [SecretsService, SECRET_DEFINITIONS],
-      useFactory: async (secrets: SecretsService, defs: SecretDefinitions) => ({
-        source: await secrets.handle(defs.redis),
+      inject: [SECRET_DEFINITIONS],
+      useFactory: (defs: SecretDefinitions) => ({
+        secret: defs.redis,
         redis: { maxRetriesPerRequest: 3, connectTimeout: 5_000 },
         logger: new Logger('Redis'),
       }),

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { credentialsFromSecretHandle, RotatingClient } from '@keyturn/nestjs';
+import { createRotatingClient, credentialsFromSecretHandle, type RotatingClient } from '@keyturn/core/connections';
 import Stripe from 'stripe';
 import { ApiSecrets } from '../secrets/api-secrets.js';
 import type { StripeApiKeySecret } from '../secrets/secret-shapes.js';
@@ -12,8 +12,7 @@ export class StripeClientService implements OnApplicationBootstrap, OnApplicatio
   constructor(private readonly secrets: ApiSecrets) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.rotating = await RotatingClient.create<Stripe, StripeApiKeySecret>({
-      source: credentialsFromSecretHandle(this.secrets.handles.stripeApiKey),
+    this.rotating = await createRotatingClient<Stripe, StripeApiKeySecret>(credentialsFromSecretHandle(this.secrets.handles.stripeApiKey), {
       // No network call here: the SDK connects lazily, and the API only uses it offline (webhook verification).
       create: (value) => new Stripe(value.secretKey, { maxNetworkRetries: 1, timeout: 10_000 }),
       logger: new Logger('Stripe'),

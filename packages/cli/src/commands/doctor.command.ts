@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { DescribeSecretCommand, ListSecretsCommand, type DescribeSecretCommandOutput, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
 import { resolveRegion } from '../lib/aws-client.js';
-import { awsErrorName, toCliError } from '../lib/aws-errors.js';
+import { errorCode } from '@keyturn/core';
+import { toCliError } from '../lib/aws-errors.js';
 import type { CommandContext } from '../lib/command-context.js';
 import { parseDoctorConfig, type DoctorSecretSpec } from '../lib/doctor-config.js';
 import { UsageError } from '../lib/errors/usage-error.js';
@@ -28,7 +29,7 @@ async function checkEndpoint(client: SecretsManagerClient, where: string): Promi
     await client.send(new ListSecretsCommand({ MaxResults: 1 }));
     return { finding: { check: 'endpoint', status: 'ok', detail: `credentials accepted by ${where} (ListSecrets)` }, reachable: true };
   } catch (err) {
-    const name = awsErrorName(err) ?? 'Error';
+    const name = errorCode(err) ?? 'Error';
     if (name === 'AccessDeniedException') {
       return {
         finding: { check: 'endpoint', status: 'ok', detail: `credentials accepted by ${where}; ListSecrets is not allowed (fine for a least-privilege application role)` },

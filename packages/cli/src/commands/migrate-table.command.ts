@@ -10,6 +10,7 @@ import { UsageError } from '../lib/errors/usage-error.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { plural, printJson, println, renderTable } from '../lib/output.js';
 import { applyTableStep, forEachLimited, migrateTablePolicy, planTableSecret, rowsToSecrets, type PlannedTableSecret } from '../lib/table-migration.js';
+import { loadPg } from '@keyturn/core/connections';
 
 interface MigrateTableOptions {
   query?: string;
@@ -34,9 +35,8 @@ interface PgClientLike {
 
 /** Reads the rows with node-postgres; errors name the server and the SQLSTATE, never the connection string. */
 async function readRows(connectionString: string | undefined, query: string): Promise<TableRow[]> {
-  const mod = (await import('pg')) as unknown as { Client?: new (c: object) => PgClientLike; default?: { Client: new (c: object) => PgClientLike } };
-  const Client = (mod.Client ?? mod.default?.Client) as new (c: object) => PgClientLike;
-  const client = new Client(connectionString ? { connectionString } : {});
+  const { Client } = await loadPg();
+  const client: PgClientLike = new Client(connectionString ? { connectionString } : {});
   const why = (err: unknown) => {
     const e = err as { code?: string; message?: string };
     return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;

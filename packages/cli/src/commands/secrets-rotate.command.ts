@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeSecretCommand, RotateSecretCommand, type RotationRulesType } from '@aws-sdk/client-secrets-manager';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { awsErrorName } from '../lib/aws-errors.js';
+import { errorCode } from '@keyturn/core';
 import type { CommandContext } from '../lib/command-context.js';
 import { CliError } from '../lib/errors/cli-error.js';
 import { UsageError } from '../lib/errors/usage-error.js';
@@ -105,14 +105,14 @@ Examples:
         );
         versionId = r.VersionId as string;
       } catch (err) {
-        if (awsErrorName(err) === 'InvalidRequestException') {
+        if (errorCode(err) === 'InvalidRequestException') {
           throw new CliError(
-            `Cannot start a rotation of "${id}" (${awsErrorName(err)}: ${String((err as Error).message).slice(0, 200)}). Either no rotation function is configured (pass --lambda-arn), a rotation is still in progress (AWSPENDING on another version: see keyturn secrets get ${id}), or the secret is scheduled for deletion.`,
+            `Cannot start a rotation of "${id}" (${errorCode(err)}: ${String((err as Error).message).slice(0, 200)}). Either no rotation function is configured (pass --lambda-arn), a rotation is still in progress (AWSPENDING on another version: see keyturn secrets get ${id}), or the secret is scheduled for deletion.`,
             ExitCode.Conflict,
             { cause: err, code: 'InvalidRequestException' },
           );
         }
-        if (awsErrorName(err) === 'AccessDeniedException') {
+        if (errorCode(err) === 'AccessDeniedException') {
           throw new CliError(
             `Access denied starting a rotation of "${id}" (AccessDeniedException: ${String((err as Error).message).slice(0, 200)}). The caller needs secretsmanager:RotateSecret on the secret, and the rotation function's resource policy must let secretsmanager.amazonaws.com invoke it (lambda:InvokeFunction); check --lambda-arn.`,
             ExitCode.AccessDenied,

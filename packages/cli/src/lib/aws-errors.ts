@@ -1,3 +1,4 @@
+import { classifyError, errorCode, isTransientError, SecretAccessDeniedError, SecretNotFoundError } from '@keyturn/core';
 import { CliError } from './errors/cli-error.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -21,33 +22,6 @@ const CREDENTIAL_ERRORS = new Set([
   'MissingAuthenticationToken',
   'MissingAuthenticationTokenException',
 ]);
-const UNAVAILABLE_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'InternalServiceError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
-
-/** The AWS error name (`error.name` in SDK v3), or a Node network error code. */
-export function awsErrorName(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { name?: unknown; code?: unknown; Code?: unknown };
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
-  if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
-  if (typeof e.Code === 'string') return e.Code;
-  if (typeof e.code === 'string') return e.code;
-  // The SDK wraps errors from another realm (e.g. a test VM) into "AWS SDK error wrapper for Error: connect ECONNREFUSED ...".
-  const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|EPIPE)\b/.exec(String((err as { message?: unknown }).message ?? ''));
-  if (m) return m[1];
-  return undefined;
-}
-
 function awsMessage(err: unknown): string {
   const m = (err as { message?: unknown })?.message;
   return typeof m === 'string' ? m.slice(0, 300) : '';
@@ -60,19 +34,21 @@ function awsMessage(err: unknown): string {
  */
 export function toCliError(err: unknown, ctx: AwsCallContext): CliError {
   if (err instanceof CliError) return err;
-  const name = awsErrorName(err) ?? 'Error';
+  const name = errorCode(err) ?? 'Error';
   const what = ctx.secretId ? `secret "${ctx.secretId}"` : 'the request';
   const aws = awsMessage(err);
   const detail = aws ? ` (${name}: ${aws})` : ` (${name})`;
   const opts = { cause: err, code: name };
-  if (name === 'ResourceNotFoundException') {
+  // The category comes from @keyturn/core's classification; the wording and exit codes are the CLI's.
+  const kind = classifyError(err, { secretId: ctx.secretId ?? '-', action: ctx.action });
+  if (kind instanceof SecretNotFoundError) {
     return new CliError(
       `${capitalize(what)} was not found${detail}. Check the name or ARN, --region and --endpoint-url; \`keyturn secrets list\` shows what exists.`,
       ExitCode.NotFound,
       opts,
     );
   }
-  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+  if (kind instanceof SecretAccessDeniedError || name === 'AccessDenied') {
     return new CliError(
       `Access denied: ${ctx.action} on ${what}${detail}. Grant ${ctx.action} on the secret's ARN to the caller (\`keyturn iam-policy\` prints a least-privilege policy).`,
       ExitCode.AccessDenied,
@@ -130,7 +106,7 @@ export function toCliError(err: unknown, ctx: AwsCallContext): CliError {
       );
     }
   }
-  if (UNAVAILABLE_ERRORS.has(name) || NETWORK_CODES.has(name)) {
+  if (isTransientError(err)) {
     const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
     return new CliError(
       `Secrets Manager${where} is unavailable or throttling${detail}. Check --endpoint-url and the network, then retry.`,

@@ -1,5 +1,6 @@
 import { CreateSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsErrorName, toCliError } from './aws-errors.js';
+import { errorCode } from '@keyturn/core';
+import { toCliError } from './aws-errors.js';
 import { CliError } from './errors/cli-error.js';
 import type { EnvAssignment } from './env-grouping.js';
 import { putIfCurrent } from './guarded-update.js';
@@ -76,7 +77,7 @@ export async function planMigration(
       try {
         current = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
       } catch (err) {
-        if (awsErrorName(err) === 'ResourceNotFoundException') return { plan: { ...base, action: 'create', added: keys }, content: sortedJson(desired) };
+        if (errorCode(err) === 'ResourceNotFoundException') return { plan: { ...base, action: 'create', added: keys }, content: sortedJson(desired) };
         const e = toCliError(err, { action: 'secretsmanager:GetSecretValue', secretId, endpoint });
         return { plan: { ...base, action: 'error', error: { code: e.code ?? e.name, message: e.message, exitCode: e.exitCode } } };
       }

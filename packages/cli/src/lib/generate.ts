@@ -1,18 +1,17 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { generatePassword, type PasswordOptions } from '@keyturn/core/connections';
 import { UsageError } from './errors/usage-error.js';
 
 /** Characters that are easy to misread or that break shells, URLs, JSON or .env files. */
 export const AMBIGUOUS_OR_UNSAFE = '0O1lI|`\'"\\/@:;,. <>#%&$?{}[]()';
 
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const DIGITS = '0123456789';
+/** The only punctuation `password` uses. */
 const SYMBOLS = '!*+-=^_~';
-const strip = (s: string) => [...s].filter((c) => !AMBIGUOUS_OR_UNSAFE.includes(c)).join('');
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
-/** The character classes of `password` (each appears at least once) and `alnum`. */
-export const PASSWORD_CLASSES: readonly string[] = [strip(UPPER), strip(LOWER), strip(DIGITS), SYMBOLS];
-export const ALNUM_CLASSES: readonly string[] = [strip(UPPER), strip(LOWER), strip(DIGITS)];
+/** `password` and `alnum` as GetRandomPassword settings of the shared generator (each included class at least once). */
+const PASSWORD: PasswordOptions = { excludeCharacters: AMBIGUOUS_OR_UNSAFE + [...PUNCTUATION].filter((c) => !SYMBOLS.includes(c)).join('') };
+const ALNUM: PasswordOptions = { excludeCharacters: AMBIGUOUS_OR_UNSAFE, excludePunctuation: true };
 
 /** A parsed generator spec. */
 export interface GeneratorSpec {
@@ -62,25 +61,14 @@ export function parseGeneratorSpec(spec: string): GeneratorSpec {
   return { kind, size, source: spec };
 }
 
-/** Uniformly random characters from the union of `classes`, with each class present at least once. */
-function randomFromClasses(classes: readonly string[], length: number): string {
-  const alphabet = classes.join('');
-  // Rejection sampling keeps the distribution uniform over all strings that contain every class.
-  for (;;) {
-    let out = '';
-    for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
-    if (classes.every((c) => [...c].some((ch) => out.includes(ch)))) return out;
-  }
-}
-
 /** Generates a value from a spec with node:crypto's CSPRNG. */
 export function generateValue(spec: GeneratorSpec | string): string {
   const s = typeof spec === 'string' ? parseGeneratorSpec(spec) : spec;
   switch (s.kind) {
     case 'password':
-      return randomFromClasses(PASSWORD_CLASSES, s.size);
+      return generatePassword({ ...PASSWORD, passwordLength: s.size });
     case 'alnum':
-      return randomFromClasses(ALNUM_CLASSES, s.size);
+      return generatePassword({ ...ALNUM, passwordLength: s.size });
     case 'hex':
       return randomBytes(s.size).toString('hex');
     case 'base64':

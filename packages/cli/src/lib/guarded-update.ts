@@ -5,7 +5,8 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrorName, toCliError } from './aws-errors.js';
+import { errorCode } from '@keyturn/core';
+import { toCliError } from './aws-errors.js';
 import { CliError } from './errors/cli-error.js';
 import { ExitCode } from './exit-codes.js';
 import { requestToken } from './request-token.js';
@@ -96,7 +97,7 @@ export async function putIfCurrent(
     );
   } catch (err) {
     await dropLabel();
-    const name = awsErrorName(err);
+    const name = errorCode(err);
     if (name === 'InvalidParameterException' || name === 'InvalidRequestException') {
       let now: string | undefined;
       try {

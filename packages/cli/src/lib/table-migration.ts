@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { canonicalJson, compileNameTemplate, parseColumnMapping, rowToSecretObject, type ColumnBinding, type TableRow } from '@keyturn/core';
-import { awsErrorName, toCliError } from './aws-errors.js';
+import { canonicalJson, compileNameTemplate, errorCode, parseColumnMapping, rowToSecretObject, type ColumnBinding, type TableRow } from '@keyturn/core';
+import { toCliError } from './aws-errors.js';
 import { UsageError } from './errors/usage-error.js';
 import { ExitCode } from './exit-codes.js';
 import { applyStep } from './env-migration.js';
@@ -111,7 +111,7 @@ export async function planTableSecret(client: SecretsManagerClient, item: TableR
   try {
     current = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   } catch (err) {
-    if (awsErrorName(err) === 'ResourceNotFoundException') return { plan: { ...base, changed: keyPaths }, content: canonicalJson(content) };
+    if (errorCode(err) === 'ResourceNotFoundException') return { plan: { ...base, changed: keyPaths }, content: canonicalJson(content) };
     const e = toCliError(err, { action: 'secretsmanager:GetSecretValue', secretId, endpoint });
     return { plan: { ...base, action: 'error', error: { code: e.code ?? e.name, message: e.message, exitCode: e.exitCode } } };
   }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { classifyError } from '../errors/classify-error.js';
+import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
 import { AwsSecretsManagerSource } from '../sources/aws-secrets-manager.source.js';
 import { ChainSource } from '../sources/chain.source.js';
 import { describeVersion, type SecretFetchResult, type SecretRequest, type SecretSource } from '../sources/secret-source.js';
@@ -124,8 +125,13 @@ export class SecretFetcher {
     const stage = request.versionStage ?? (request.versionId ? undefined : 'AWSCURRENT');
     const n = this.#notifier;
     if (!result.ok) {
-      n.metrics.error(result.error.code ?? result.error.name, request.secretId);
-      n.audit({ type: 'error', secretId: request.secretId, stage, source: this.source.name, outcome: 'failure', latencyMs, errorCode: result.error.code });
+      // A version the secret does not have (AWSPREVIOUS before the first rotation, no AWSPENDING
+      // outside a rotation) is an answer, not a failure of the source: it is not counted as an error.
+      const absentVersion = result.error instanceof SecretNotFoundError && stage !== 'AWSCURRENT';
+      if (!absentVersion) {
+        n.metrics.error(result.error.code ?? result.error.name, request.secretId);
+        n.audit({ type: 'error', secretId: request.secretId, stage, source: this.source.name, outcome: 'failure', latencyMs, errorCode: result.error.code });
+      }
       throw result.error;
     }
     if (result.replica) n.metrics.replicaFetch(result.replica.region);

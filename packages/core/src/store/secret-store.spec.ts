@@ -1,5 +1,6 @@
 import { SecretAccessDeniedError } from '../errors/secret-access-denied.error.js';
 import { SecretKeyMissingError } from '../errors/secret-key-missing.error.js';
+import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
 import { AwsSecretsManagerSource } from '../sources/aws-secrets-manager.source.js';
 import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
 import { SecretUnavailableError } from '../errors/secret-unavailable.error.js';
@@ -381,6 +382,20 @@ describe('SecretStore', () => {
     await expect(store.refresh('unknown')).rejects.toThrow(/not registered/);
     memory.fail('s', awsError('AccessDeniedException'));
     await expect(store.refresh('s', { force: true })).rejects.toThrow(SecretAccessDeniedError);
+    await store.stop();
+  });
+
+  it('a stage the secret does not have (AWSPREVIOUS before any rotation) is an answer, not a failure: no error metric, no error record', async () => {
+    const { store, audit } = setup({ s: 'v1' });
+    store.register({ ref: 's' });
+    await store.start();
+    await expect(store.fetchVersion('s', { versionStage: 'AWSPREVIOUS' })).rejects.toThrow(SecretNotFoundError);
+    expect(store.metrics().errors).toEqual({});
+    expect(audit.filter((a) => a.type === 'error')).toEqual([]);
+    // A secret that is not there at all is still a failure.
+    await expect(store.fetchVersion('gone', { versionStage: 'AWSCURRENT' })).rejects.toThrow(SecretNotFoundError);
+    expect(store.metrics().errors).toEqual({ ResourceNotFoundException: 1 });
+    expect(audit.filter((a) => a.type === 'error').map((a) => [a.secretId, a.errorCode])).toEqual([['gone', 'ResourceNotFoundException']]);
     await store.stop();
   });
 

@@ -7,11 +7,7 @@ describe('@keyturn/nestjs/ioredis entry point', () => {
         'DEFAULT_REDIS_CLIENT_NAME',
         'InjectRedisClient',
         'KeyturnRedisModule',
-        'REDIS_ROTATION_DEFAULTS',
-        'createRotatingRedis',
         'getRedisClientToken',
-        'parseRedisSecret',
-        'redisAuthCode',
       ].sort(),
     );
   });

@@ -1,17 +1,27 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { SecretInput } from '../rebuild/credentials-adapters.js';
+import { createRotatingRedis, type ConnectionLogger, type RedisRotationOptions, type RotatingRedis } from '@keyturn/core/connections';
+import { connectionLogger } from '../lib/connection-logger.js';
+import { resolveConnectionSecret, type ConnectionSecret } from '../lib/connection-secret.js';
+import { SecretsService } from '../lib/secrets.service.js';
 import { DEFAULT_REDIS_CLIENT_NAME, getRedisClientToken } from './redis-client.constants.js';
-import type { RedisRotationOptions } from './redis-secret.options.js';
-import { createRotatingRedis, type RotatingRedis } from './rotating-redis.js';
 
 /** What the `useFactory` of {@link KeyturnRedisModule.forRootAsync} returns. */
-export interface KeyturnRedisClientOptions extends RedisRotationOptions {
+export interface KeyturnRedisClientOptions extends Omit<RedisRotationOptions, 'logger'> {
   /**
-   * The secret holding the Redis credentials: a `SecretHandle` or a `CredentialsSource`.
-   * @example await credentialsFromSecretStore(store, 'prod/redis')
+   * The secret holding the Redis credentials: a `defineSecret` definition or a secret id (read
+   * through the `SecretsModule`), or a `SecretHandle` / `CredentialsSource`.
+   * @example RedisSecret
+   * @example 'prod/redis'
    */
-  source: SecretInput;
+  secret: ConnectionSecret;
+  /**
+   * Receives rotation, re-authentication and connection messages (secret id, user, version ids
+   * only); a rejected authentication is logged at warn. `false` silences them.
+   * @default the `SecretsModule` logger when the module is imported, else a Nest `Logger` with context 'Keyturn'
+   * @example { logger: new Logger('Redis') }
+   */
+  logger?: ConnectionLogger | false;
 }
 
 /** Registration of one Redis client. */
@@ -22,7 +32,7 @@ export interface KeyturnRedisModuleAsyncOptions extends Pick<ModuleMetadata, 'im
    * @example 'cache'
    */
   name?: string;
-  /** Builds the client options (usually from an injected `SECRET_STORE` or `SecretsService`). */
+  /** Builds the client options (the secret, ioredis options, retry policy). */
   useFactory: (...args: never[]) => KeyturnRedisClientOptions | Promise<KeyturnRedisClientOptions>;
   /** Providers passed to `useFactory`. @default [] */
   inject?: (InjectionToken | OptionalFactoryDependency)[];
@@ -32,6 +42,10 @@ export interface KeyturnRedisModuleAsyncOptions extends Pick<ModuleMetadata, 'im
    * @example false
    */
   isGlobal?: boolean;
+}
+
+function noSecretsModule(): never {
+  throw new Error('SecretsService is not available');
 }
 
 /** Quits a client on application shutdown. */
@@ -44,17 +58,14 @@ class RedisClientShutdown implements OnApplicationShutdown {
 }
 
 /**
- * Provides ioredis clients whose credentials follow a secret (see `createRotatingRedis`).
- * Clients are connected before the application starts and quit on shutdown.
+ * Provides ioredis clients whose credentials follow a secret (see `createRotatingRedis` of
+ * `@keyturn/core/connections`). Clients are connected before the application starts and quit on shutdown.
  *
  * @example
+ * const RedisSecret = defineSecret('{env}/redis');
  * KeyturnRedisModule.forRootAsync({
  *   name: 'cache',
- *   inject: [SECRET_STORE],
- *   useFactory: async (store: SecretStore) => ({
- *     source: await credentialsFromSecretStore(store, 'prod/redis'),
- *     redis: { keyPrefix: 'app:' },
- *   }),
+ *   useFactory: () => ({ secret: RedisSecret, redis: { keyPrefix: 'app:' } }),
  * })
  */
 @Module({})
@@ -67,10 +78,12 @@ export class KeyturnRedisModule {
     const providers: Provider[] = [
       {
         provide: rotatingToken,
-        inject: options.inject ?? [],
-        useFactory: async (...args: never[]) => {
-          const { source, ...rest } = await options.useFactory(...args);
-          return createRotatingRedis(source, rest);
+        // Optional: only a definition or id needs the SecretsModule (which also gives the default logger).
+        inject: [{ token: SecretsService, optional: true }, ...(options.inject ?? [])],
+        useFactory: async (secrets: SecretsService | undefined, ...args: never[]) => {
+          const { secret, logger, ...rest } = await options.useFactory(...args);
+          const source = await resolveConnectionSecret(secret, () => secrets ?? noSecretsModule(), 'KeyturnRedisModule');
+          return createRotatingRedis(source, { ...rest, logger: connectionLogger(logger, secrets) });
         },
       },
       { provide: token, inject: [rotatingToken], useFactory: (rotating: RotatingRedis): Redis => rotating.client },

@@ -47,16 +47,48 @@ function logEveryLevel(logger: LoggerService): void {
 }
 
 describe('toKeyturnLogger', () => {
-  it('gives a LoggerService one message per call, structured context on the same line, and the Keyturn context last', () => {
+  it('gives any other LoggerService one object message per call (msg, then the fields) and the Keyturn context last', () => {
     const capturing = new CapturingLogger();
     logEveryLevel(capturing);
     toKeyturnLogger(capturing).debug?.('plain');
     expect(capturing.calls).toEqual([
-      { level: 'log', params: ['Secret "app/db" rotated {"secretId":"app/db","versionId":"v2"}', 'Keyturn'] },
-      { level: 'warn', params: ['Optional secret "app/jwt" is not available {"secretId":"app/jwt"}', 'Keyturn'] },
-      { level: 'error', params: ['Secret "app/db" failed validation {"secretId":"app/db"}', undefined, 'Keyturn'] },
+      { level: 'log', params: [{ msg: 'Secret "app/db" rotated', secretId: 'app/db', versionId: 'v2' }, 'Keyturn'] },
+      { level: 'warn', params: [{ msg: 'Optional secret "app/jwt" is not available', secretId: 'app/jwt' }, 'Keyturn'] },
+      { level: 'error', params: [{ msg: 'Secret "app/db" failed validation', secretId: 'app/db' }, undefined, 'Keyturn'] },
       { level: 'debug', params: ['plain', 'Keyturn'] },
     ]);
+    // A logger that prints strings still gets the readable line.
+    expect(String(capturing.calls[0].params[0])).toBe('Secret "app/db" rotated {"secretId":"app/db","versionId":"v2"}');
+    expect(JSON.stringify(capturing.calls[0].params[0])).toBe('{"msg":"Secret \\"app/db\\" rotated","secretId":"app/db","versionId":"v2"}');
+  });
+
+  it('ConsoleLogger({ json: true }) prints the fields as JSON properties of the message, one line per call', () => {
+    const { stdout, stderr } = printed(() => logEveryLevel(new ConsoleLogger({ json: true })));
+    expect(stdout).toHaveLength(2);
+    expect(JSON.parse(stdout[0])).toMatchObject({
+      level: 'log',
+      context: 'Keyturn',
+      message: { msg: 'Secret "app/db" rotated', secretId: 'app/db', versionId: 'v2' },
+    });
+    expect(JSON.parse(stdout[1])).toMatchObject({ level: 'warn', context: 'Keyturn', message: { secretId: 'app/jwt' } });
+    expect(stderr).toHaveLength(1);
+    expect(JSON.parse(stderr[0])).toMatchObject({ level: 'error', context: 'Keyturn', message: { msg: 'Secret "app/db" failed validation', secretId: 'app/db' } });
+  });
+
+  it('a Nest Logger follows the application logger at each call: text, then JSON after useLogger', () => {
+    const keyturn = new Logger('Keyturn');
+    const json = new ConsoleLogger({ json: true });
+    const original = (Logger as unknown as { staticInstanceRef: LoggerService }).staticInstanceRef;
+    const text = printed(() => toKeyturnLogger(keyturn).log('Secret "app/db" rotated', { secretId: 'app/db' }));
+    Logger.overrideLogger(json);
+    let structured: { stdout: string[] };
+    try {
+      structured = printed(() => toKeyturnLogger(keyturn).log('Secret "app/db" rotated', { secretId: 'app/db' }));
+    } finally {
+      Logger.overrideLogger(original);
+    }
+    expect(text.stdout).toEqual([expect.stringMatching(/LOG \[Keyturn\] Secret "app\/db" rotated \{"secretId":"app\/db"\}$/)]);
+    expect(JSON.parse(structured.stdout[0])).toMatchObject({ context: 'Keyturn', message: { msg: 'Secret "app/db" rotated', secretId: 'app/db' } });
   });
 
   it('the default Nest Logger("Keyturn") over ConsoleLogger prints exactly one line per message', () => {

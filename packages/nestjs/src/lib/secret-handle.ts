@@ -3,7 +3,7 @@ import { wrapHookFailure, type RotationEvent, type SecretEntry, type SecretState
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle, SecretVersionStage } from './interfaces/secret-handle.interface.js';
 import type { SecretValueTransformer } from './secret-value.transformer.js';
-import type { ConnectionEvent } from '../rebuild/credentials-source.js';
+import type { ConnectionEvent } from '@keyturn/core/connections';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 

@@ -11,6 +11,7 @@ import {
   type KeyturnLogger,
   type RedisCommandClient,
 } from '@keyturn/core';
+import { createRotatingRedis, credentialsFromSecretStore } from '@keyturn/core/connections';
 import type { SecretStoreResources } from './secret-store.factory.js';
 import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
 
@@ -107,8 +108,7 @@ export class SecretsFleet {
   async #redisBus(): Promise<{ bus: InvalidationBus; redis: RedisCommandClient }> {
     const inv = this.options.invalidation!;
     const secretId = typeof inv.redisSecret === 'string' ? inv.redisSecret : inv.redisSecret!.secretId;
-    // Loaded on demand: ioredis is an optional peer, needed only with this option.
-    const [{ createRotatingRedis }, { credentialsFromSecretStore }] = await Promise.all([import('../ioredis/rotating-redis.js'), import('../rebuild/credentials-adapters.js')]);
+    // ioredis is an optional peer: the connections entry loads it on first use, only with this option.
     const connect = async () => {
       const rotating = await createRotatingRedis(await credentialsFromSecretStore(this.resources.store, secretId), { redis: inv.redis ?? {}, waitUntilReady: false, logger: this.logger });
       this.#closers.push(() => rotating.close());

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { SecretState, SecretStore } from '@keyturn/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { KeyturnLogger, SecretState, SecretStore } from '@keyturn/core';
+import { setModuleLogger } from './connection-logger.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
 import type { SecretHandle } from './interfaces/secret-handle.interface.js';
 import { SECRET_STORE } from './secrets.constants.js';
+import { KEYTURN_LOGGER } from './secrets.internal-constants.js';
 import { SecretHandleFactory } from './secret-handle.factory.js';
 import { TenantSecrets } from './tenant-secrets.js';
 
@@ -16,7 +18,10 @@ export class SecretsService {
     @Inject(SECRET_STORE) private readonly secretStore: SecretStore,
     private readonly handles: SecretHandleFactory,
     private readonly tenants: TenantSecrets,
-  ) {}
+    @Optional() @Inject(KEYTURN_LOGGER) logger?: KeyturnLogger,
+  ) {
+    setModuleLogger(this, logger);
+  }
 
   /** The `SecretStore` from @keyturn/core behind the module (events, metrics, forced refresh). */
   get store(): SecretStore {

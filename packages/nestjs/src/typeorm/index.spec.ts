@@ -4,11 +4,6 @@ describe('@keyturn/nestjs/typeorm entry point', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(entry).sort()).toEqual(
       [
-        'TYPEORM_ROTATION_DEFAULTS',
-        'TypeOrmSecretOptionsFactory',
-        'createRotatingPgDriver',
-        'parsePostgresSecret',
-        'postgresAuthCode',
         'typeOrmOptionsFromSecret',
       ].sort(),
     );

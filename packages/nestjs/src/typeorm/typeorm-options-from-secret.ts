@@ -1,18 +1,15 @@
-import { toCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
-import { RotatingCredentials } from '../rebuild/rotating-credentials.js';
-import { parsePostgresSecret, type PostgresCredentials } from './postgres-secret.js';
-import { createRotatingPgDriver, type PgModule } from './rotating-pg-driver.js';
-import {
-  TYPEORM_ROTATION_DEFAULTS,
-  type RotatingTypeOrmOptions,
-  type TypeOrmRotationOptions,
-  type TypeOrmSecretOverrides,
-} from './typeorm-secret.options.js';
+import { createRotatingPgDriver, type SecretInput } from '@keyturn/core/connections';
+import { connectionLogger } from '../lib/connection-logger.js';
+import { resolveConnectionSecret } from '../lib/connection-secret.js';
+import type { SecretDefinition } from '../lib/interfaces/secret-definition.interface.js';
+import { SecretsService } from '../lib/secrets.service.js';
+import type { RotatingTypeOrmOptions, TypeOrmRotationOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
 
 /**
- * Builds PostgreSQL options for `TypeOrmModule.forRootAsync` (or `new DataSource()`) from a
- * database secret (RDS shape: host, port, dbname, username, password, ssl), given as a
- * `SecretHandle` (value: the secret's JSON) or any `CredentialsSource`.
+ * Builds PostgreSQL options for `TypeOrmModule.forRootAsync` from a database secret (RDS shape:
+ * host, port, dbname, username, password, ssl): call it in `useFactory` with the injected
+ * `SecretsService` and the secret's definition (or id); outside Nest (`new DataSource()`), give
+ * a `SecretHandle` or a `CredentialsSource` instead.
  *
  * Every new physical connection authenticates with the secret's current username and password
  * (so single-user and alternating-users rotation both work); existing connections are kept. When
@@ -20,31 +17,42 @@ import {
  * AWSPENDING if AWSCURRENT has not moved, and retries with capped back-off within
  * `retry.budgetMs`, so queries issued during a rotation wait instead of failing.
  *
+ * @param overrides TypeORM options merged over those from the secret (`entities`, `name`, `extra`, ...).
+ * @param options rotation settings; `logger` defaults to the `SecretsModule` logger, else a Nest `Logger` with context 'Keyturn' (`false` silences it).
+ *
  * @example
+ * const ReportingDb = defineSecret('{env}/reporting-db', { schema: DatabaseSecret });
  * TypeOrmModule.forRootAsync({
  *   name: 'reporting',
  *   inject: [SecretsService],
- *   useFactory: async (secrets: SecretsService) =>
- *     typeOrmOptionsFromSecret(await secrets.handle(ReportingDb), { entities: [Report] }),
+ *   useFactory: (secrets: SecretsService) => typeOrmOptionsFromSecret(secrets, ReportingDb, { name: 'reporting', entities: [Report] }),
  * })
  */
-export async function typeOrmOptionsFromSecret(
-  secret: SecretInput,
-  overrides: TypeOrmSecretOverrides = {},
-  options: TypeOrmRotationOptions = {},
-): Promise<RotatingTypeOrmOptions> {
-  const credentials = new RotatingCredentials<PostgresCredentials>(toCredentialsSource(secret), {
-    parse: parsePostgresSecret,
-    describeUser: (c) => c.username,
-    service: 'PostgreSQL',
-    retry: options.retry,
-    logger: options.logger,
-  });
-  const initial = credentials.select().credentials;
-  const pg = options.pg ?? (await loadPg());
-  const driver = createRotatingPgDriver(pg, credentials, {
-    retireOnRotation: options.retireConnectionsOnRotation ?? TYPEORM_ROTATION_DEFAULTS.retireConnectionsOnRotation,
-  });
+export function typeOrmOptionsFromSecret(
+  secrets: SecretsService,
+  secret: SecretDefinition<unknown> | string,
+  overrides?: TypeOrmSecretOverrides,
+  options?: TypeOrmRotationOptions,
+): Promise<RotatingTypeOrmOptions>;
+export function typeOrmOptionsFromSecret(secret: SecretInput, overrides?: TypeOrmSecretOverrides, options?: TypeOrmRotationOptions): Promise<RotatingTypeOrmOptions>;
+export async function typeOrmOptionsFromSecret(...args: unknown[]): Promise<RotatingTypeOrmOptions> {
+  let secret: SecretInput;
+  let overrides: TypeOrmSecretOverrides;
+  let options: TypeOrmRotationOptions;
+  let service: SecretsService | undefined;
+  if (args[0] instanceof SecretsService) {
+    service = args[0];
+    const secrets = service;
+    overrides = (args[2] as TypeOrmSecretOverrides | undefined) ?? {};
+    options = (args[3] as TypeOrmRotationOptions | undefined) ?? {};
+    secret = await resolveConnectionSecret(args[1] as SecretDefinition<unknown> | string, () => secrets, 'typeOrmOptionsFromSecret');
+  } else {
+    secret = await resolveConnectionSecret(args[0] as SecretInput, noSecretsService, 'typeOrmOptionsFromSecret');
+    overrides = (args[1] as TypeOrmSecretOverrides | undefined) ?? {};
+    options = (args[2] as TypeOrmRotationOptions | undefined) ?? {};
+  }
+  const driver = await createRotatingPgDriver(secret, { ...options, logger: connectionLogger(options.logger, service) });
+  const initial = driver.credentials();
   return {
     type: 'postgres',
     host: initial.host,
@@ -54,12 +62,11 @@ export async function typeOrmOptionsFromSecret(
     ...overrides,
     // Informational for TypeORM; the driver sets user and password per connection.
     username: initial.username,
-    password: () => credentials.select().credentials.password,
+    password: () => driver.credentials().password,
     driver,
   } as RotatingTypeOrmOptions;
 }
 
-async function loadPg(): Promise<PgModule> {
-  const mod = (await import('pg')) as unknown as PgModule & { default?: PgModule };
-  return mod.default && typeof mod.default.Pool === 'function' ? mod.default : mod;
+function noSecretsService(): never {
+  throw new Error('call typeOrmOptionsFromSecret(secrets, definitionOrId, ...) with the injected SecretsService');
 }

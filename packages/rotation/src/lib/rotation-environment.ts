@@ -1,4 +1,5 @@
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { PASSWORD_DEFAULTS } from '@keyturn/core/connections';
 import { RotationError } from './errors/rotation-error.js';
 import type { PasswordOptions } from './rotation.types.js';
 
@@ -7,14 +8,8 @@ export const DEFAULT_EXCLUDE_CHARACTERS = ':/@"\'\\';
 
 /** Password defaults of the database strategies, as AWS's sample functions have them. */
 export const DEFAULT_PASSWORD_OPTIONS = {
-  passwordLength: 32,
+  ...PASSWORD_DEFAULTS,
   excludeCharacters: DEFAULT_EXCLUDE_CHARACTERS,
-  excludeNumbers: false,
-  excludePunctuation: false,
-  excludeUppercase: false,
-  excludeLowercase: false,
-  includeSpace: false,
-  requireEachIncludedType: true,
 } as const satisfies Required<PasswordOptions>;
 
 type Env = Record<string, string | undefined>;

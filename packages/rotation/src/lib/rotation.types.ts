@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { PasswordOptions as CorePasswordOptions } from '@keyturn/core/connections';
 import type { SecretVersion } from './secret-version.js';
 
 /** The four steps Secrets Manager calls a rotation function with, in this order. */
@@ -21,25 +22,13 @@ export interface RotationLogger {
   error(message: string, context?: Record<string, unknown>): void;
 }
 
-/** Options for Secrets Manager's GetRandomPassword (the same names, camel-cased). */
-export interface PasswordOptions {
-  /** @default 32 (env PASSWORD_LENGTH) */
-  passwordLength?: number;
-  /** @default ":/@\"'\\" (env EXCLUDE_CHARACTERS) */
-  excludeCharacters?: string;
-  /** @default false (env EXCLUDE_NUMBERS) */
-  excludeNumbers?: boolean;
-  /** @default false (env EXCLUDE_PUNCTUATION) */
-  excludePunctuation?: boolean;
-  /** @default false (env EXCLUDE_UPPERCASE) */
-  excludeUppercase?: boolean;
-  /** @default false (env EXCLUDE_LOWERCASE) */
-  excludeLowercase?: boolean;
-  /** @default false */
-  includeSpace?: boolean;
-  /** @default true (env REQUIRE_EACH_INCLUDED_TYPE) */
-  requireEachIncludedType?: boolean;
-}
+/**
+ * Options for Secrets Manager's GetRandomPassword (the same names, camel-cased): the type of the
+ * shared generator of @keyturn/core/connections. The rotation functions' defaults differ from the
+ * API's in `excludeCharacters` (`:/@"'\`, see DEFAULT_PASSWORD_OPTIONS) and read the environment
+ * (PASSWORD_LENGTH, EXCLUDE_CHARACTERS, EXCLUDE_NUMBERS, ...). `characters` is left out: the service has no such parameter.
+ */
+export type PasswordOptions = Omit<CorePasswordOptions, 'characters'>;
 
 /** What a strategy's steps get: the event, reads of the versions involved and the shared helpers. */
 export interface RotationContext {

@@ -32,5 +32,6 @@ describe('randomPassword', () => {
 
   it('refuses when nothing is left to draw from', () => {
     expect(() => randomPassword({ ...base, excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true })).toThrow(ServiceError);
+    expect(() => randomPassword({ ...base, length: 3 })).toThrow(new ServiceError('InvalidParameterException', 'PasswordLength must be at least 4 to include every requested character type.'));
   });
 });

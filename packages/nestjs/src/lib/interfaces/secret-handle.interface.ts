@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RotationEvent, SecretState } from '@keyturn/core';
-import type { ConnectionEvent } from '../../rebuild/credentials-source.js';
+import type { ConnectionEvent } from '@keyturn/core/connections';
 
 /** Version stages that {@link SecretHandle.fetchVersion} can read besides AWSCURRENT. */
 export type SecretVersionStage = 'AWSPENDING' | 'AWSPREVIOUS';

@@ -1,20 +1,27 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Client, ClientConfig } from 'pg';
+import type { Client } from 'pg';
+import {
+  InvalidConnectionSecretError,
+  MissingDriverError,
+  loadPg as loadPgDriver,
+  parsePostgresSecret as parseConnectionSecret,
+  type PgModule as CorePgModule,
+  type PostgresCredentials,
+} from '@keyturn/core/connections';
 import { MissingPeerDependencyError } from '../errors/missing-peer-dependency-error.js';
 import { SecretShapeError } from '../errors/secret-shape-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
-import { optionalString, portOf, requireString } from '../secret-fields.js';
+import { optionalString } from '../secret-fields.js';
 import type { PostgresConnectionOptions } from './postgres-connection.options.js';
 import type { SecretVersion } from '../secret-version.js';
 
 /** The parts of the `pg` module the PostgreSQL strategies use. */
-export interface PgModule {
-  Client: new (config: ClientConfig) => Client;
-  escapeIdentifier(value: string): string;
-  escapeLiteral(value: string): string;
-}
+export type PgModule = Pick<CorePgModule, 'Client' | 'escapeIdentifier' | 'escapeLiteral'>;
 
-/** Connection settings read from a PostgreSQL secret (AWS's RDS shape). */
+/**
+ * Connection settings read from a PostgreSQL secret (AWS's RDS shape), with `ssl` as the login
+ * policy: stated `true` → TLS only, `false` → plain only, not stated → TLS first, then plain.
+ */
 export interface PostgresSecret {
   host: string;
   port: number;
@@ -25,39 +32,32 @@ export interface PostgresSecret {
   masterarn?: string;
 }
 
-/** Loads `pg` lazily so the root entry point does not need it. */
+/** Loads `pg` on first use (the one loader of @keyturn/core/connections) so the root entry point does not need it. */
 export async function loadPg(strategy: string): Promise<PgModule> {
   try {
-    const mod = (await import('pg')) as unknown as PgModule & { default?: PgModule };
-    return typeof mod.escapeIdentifier === 'function' ? mod : (mod.default as PgModule);
+    return await loadPgDriver();
   } catch (e) {
-    throw new MissingPeerDependencyError('pg', strategy, e);
+    throw new MissingPeerDependencyError('pg', strategy, e instanceof MissingDriverError ? e.cause : e);
   }
 }
 
-/** Reads the RDS-style JSON (`host`, `username`, `password`, `dbname`?, `port`?, `ssl`?, `masterarn`?). */
+/** Reads the RDS-style JSON with the shared parser of @keyturn/core/connections; a bad shape is a {@link SecretShapeError} naming the key. */
 export function parsePostgresSecret(version: SecretVersion, step?: string): PostgresSecret {
-  const json = version.json();
-  const rawSsl = json.ssl;
-  let ssl: PostgresSecret['ssl'] = 'try';
-  if (rawSsl === true || rawSsl === 'true') ssl = 'require';
-  else if (rawSsl === false || rawSsl === 'false') ssl = 'disable';
-  const engine = optionalString(json, 'engine', version, step);
-  if (engine !== undefined && !['postgres', 'aurora-postgresql', 'postgresql'].includes(engine)) {
-    throw new SecretShapeError(`Secret ${version.secretId} (${version.stage}): "engine" must be "postgres" or "aurora-postgresql" for a PostgreSQL rotation.`, {
-      secretId: version.secretId,
-      key: 'engine',
-      step,
-    });
+  let parsed: PostgresCredentials;
+  try {
+    parsed = parseConnectionSecret(version.json(), version.secretId);
+  } catch (e) {
+    if (!(e instanceof InvalidConnectionSecretError)) throw e;
+    throw new SecretShapeError(`Secret ${version.secretId} (${version.stage}): ${e.message}.`, { secretId: version.secretId, key: e.keys[0], step, cause: e });
   }
   return {
-    host: requireString(json, 'host', version, step),
-    port: portOf(json, version, 5432, step),
-    username: requireString(json, 'username', version, step),
-    password: requireString(json, 'password', version, step),
-    dbname: optionalString(json, 'dbname', version, step) ?? 'postgres',
-    ssl,
-    masterarn: optionalString(json, 'masterarn', version, step),
+    host: parsed.host,
+    port: parsed.port,
+    username: parsed.username,
+    password: parsed.password,
+    dbname: parsed.database,
+    ssl: parsed.ssl === true ? 'require' : parsed.ssl === false ? 'disable' : 'try',
+    masterarn: optionalString(version.json(), 'masterarn', version, step),
   };
 }
 

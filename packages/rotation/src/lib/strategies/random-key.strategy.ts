@@ -1,4 +1,5 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { generatePassword } from '@keyturn/core/connections';
 import { RotationError } from '../errors/rotation-error.js';
 import { RotationStepError } from '../errors/rotation-step-error.js';
 import { SecretShapeError } from '../errors/secret-shape-error.js';
@@ -190,12 +191,7 @@ class RandomKeyStrategy implements RotationStrategy {
         return randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
       case 'password': {
         const charset = this.options.charset;
-        if (charset !== undefined) {
-          const alphabet = [...new Set(charset)];
-          let out = '';
-          for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
-          return out;
-        }
+        if (charset !== undefined) return generatePassword({ characters: charset, passwordLength: n });
         // The database strategies' defaults, but any character may appear in a key.
         return context.randomPassword({
           ...DEFAULT_PASSWORD_OPTIONS,

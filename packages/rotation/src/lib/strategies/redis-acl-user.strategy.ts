@@ -1,4 +1,5 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { InvalidConnectionSecretError, loadIoRedis, MissingDriverError, parseRedisSecret, type IoRedisModule, type RedisCredentials, type RedisSecretKey } from '@keyturn/core/connections';
 import type { ConnectionOptions } from 'node:tls';
 import { MissingPeerDependencyError } from '../errors/missing-peer-dependency-error.js';
 import { RotationError } from '../errors/rotation-error.js';
@@ -6,7 +7,7 @@ import { RotationStepError } from '../errors/rotation-step-error.js';
 import { SecretShapeError } from '../errors/secret-shape-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
 import type { PasswordOptions, RotationContext, RotationStrategy } from '../rotation.types.js';
-import { optionalString, portOf, requireString } from '../secret-fields.js';
+import { optionalString } from '../secret-fields.js';
 import type { SecretVersion } from '../secret-version.js';
 
 /** Options of {@link redisAclUser}. */
@@ -75,7 +76,6 @@ export function redisAclUser(options: RedisAclUserOptions = {}): RotationStrateg
   return new RedisAclUserStrategy(options);
 }
 
-type IoRedisModule = { Redis: new (options: RedisOptions) => Redis };
 
 class RedisAclUserStrategy implements RotationStrategy {
   readonly name = 'redis-acl-user';
@@ -110,12 +110,12 @@ class RedisAclUserStrategy implements RotationStrategy {
     let actor: { username: string; password?: string; host: string; port: number; label: string };
     if (current.admin) {
       const admin = await context.otherSecret(current.admin, 'Redis admin (adminArn)');
-      const json = admin.json();
+      const parsed = redisSecret(admin, ['username', 'password'], context.step);
       actor = {
-        username: requireString(json, 'username', admin, context.step),
-        password: requireString(json, 'password', admin, context.step),
-        host: optionalString(json, 'host', admin, context.step) ?? current.host,
-        port: json.port === undefined ? current.port : portOf(json, admin, 6379, context.step),
+        username: parsed.username as string,
+        password: parsed.password as string,
+        host: parsed.host ?? current.host,
+        port: parsed.port ?? current.port,
         label: `admin secret ${current.admin}`,
       };
       if (actor.host !== current.host || actor.port !== current.port) {
@@ -191,7 +191,8 @@ class RedisAclUserStrategy implements RotationStrategy {
       });
     }
     const json = version.json();
-    const username = requireString(json, 'username', version, context.step);
+    const parsed = redisSecret(version, ['host', 'username'], context.step);
+    const username = parsed.username as string;
     if (this.options.username !== undefined && username !== this.options.username) {
       throw new SecretShapeError(`Secret ${context.secretId} (${version.stage}): "username" must be "${this.options.username}" (USER_NAME).`, {
         secretId: context.secretId,
@@ -204,24 +205,20 @@ class RedisAclUserStrategy implements RotationStrategy {
       throw new SecretShapeError(`Secret ${context.secretId}: "adminArn" must name another secret.`, { secretId: context.secretId, key: 'adminArn', step: context.step });
     }
     return {
-      host: requireString(json, 'host', version, context.step),
-      port: portOf(json, version, 6379, context.step),
+      host: parsed.host as string,
+      port: parsed.port ?? 6379,
       username,
-      password: optionalString(json, 'password', version, context.step),
-      tls: json.tls === true || json.tls === 'true',
+      password: parsed.password,
+      tls: parsed.tls === true,
       admin,
     };
   }
 
   private async load(): Promise<IoRedisModule> {
     try {
-      const mod = (await import('ioredis')) as unknown as Partial<IoRedisModule> & { default?: IoRedisModule | IoRedisModule['Redis'] };
-      if (typeof mod.Redis === 'function') return mod as IoRedisModule;
-      const d = mod.default as (IoRedisModule & IoRedisModule['Redis']) | undefined;
-      if (d && typeof d.Redis === 'function') return d;
-      return { Redis: d as IoRedisModule['Redis'] };
+      return await loadIoRedis();
     } catch (e) {
-      throw new MissingPeerDependencyError('ioredis', this.name, e);
+      throw new MissingPeerDependencyError('ioredis', this.name, e instanceof MissingDriverError ? e.cause : e);
     }
   }
 
@@ -256,4 +253,14 @@ class RedisAclUserStrategy implements RotationStrategy {
 /** Redis error text (WRONGPASS, NOPERM, ECONNREFUSED ...): Redis never echoes a password in it. */
 function describe(error: unknown): string {
   return (error as Error | undefined)?.message ?? String(error);
+}
+
+/** Reads a Redis secret with the shared parser of @keyturn/core/connections; a bad shape is a {@link SecretShapeError} naming the key. */
+function redisSecret(version: SecretVersion, require: readonly RedisSecretKey[], step: string): RedisCredentials {
+  try {
+    return parseRedisSecret(version.json(), version.secretId, require);
+  } catch (e) {
+    if (!(e instanceof InvalidConnectionSecretError)) throw e;
+    throw new SecretShapeError(`Secret ${version.secretId} (${version.stage}): ${e.message}.`, { secretId: version.secretId, key: e.keys[0], step, cause: e });
+  }
 }

@@ -1,5 +1,5 @@
 import type { CredentialsSource, CredentialsVersion } from './credentials-source.js';
-import { RotatingClient } from './rotating-client.js';
+import { createRotatingClient } from './rotating-client.js';
 
 class FakeSource implements Pick<CredentialsSource<{ key: string }>, 'secretId' | 'current' | 'onChange'> {
   readonly secretId = 'app/stripe';
@@ -41,8 +41,7 @@ describe('RotatingClient', () => {
   it('sends new work to the new client, lets in-flight work finish on the old one, then disposes it', async () => {
     const source = new FakeSource();
     const disposed: string[] = [];
-    const rotating = await RotatingClient.create({
-      source,
+    const rotating = await createRotatingClient(source, {
       create: (v: { key: string }) => new FakeApi(v.key),
       dispose: (c) => {
         c.disposed = true;
@@ -74,8 +73,7 @@ describe('RotatingClient', () => {
   it('keeps the previous client when building the new one fails', async () => {
     const source = new FakeSource();
     const errors: string[] = [];
-    const rotating = await RotatingClient.create({
-      source,
+    const rotating = await createRotatingClient(source, {
       create: (v: { key: string }) => {
         if (v.key === 'bad') throw new TypeError('invalid key');
         return new FakeApi(v.key);
@@ -94,8 +92,7 @@ describe('RotatingClient', () => {
   it('reconfigures in place when `reconfigure` accepts the new value', async () => {
     const source = new FakeSource();
     let created = 0;
-    const rotating = await RotatingClient.create({
-      source,
+    const rotating = await createRotatingClient(source, {
       create: (v: { key: string }) => (created++, { key: v.key }),
       reconfigure: (client, v) => ((client.key = v.key), true),
     });
@@ -111,8 +108,7 @@ describe('RotatingClient', () => {
   it('disposes a client whose lease is never released after drainTimeoutMs', async () => {
     const source = new FakeSource();
     const disposed: string[] = [];
-    const rotating = await RotatingClient.create({
-      source,
+    const rotating = await createRotatingClient(source, {
       create: (v: { key: string }) => new FakeApi(v.key),
       dispose: (c) => void disposed.push(c.key),
       drainTimeoutMs: 20,

@@ -1,4 +1,5 @@
 import { AUTH_RETRY_DEFAULTS, type AuthRetryOptions } from './auth-retry.options.js';
+import { toCredentialsSource, type SecretInput } from './credentials-adapters.js';
 import type { ConnectionEvent, ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 import { CredentialsRejectedError } from './errors/credentials-rejected.error.js';
 
@@ -9,7 +10,7 @@ export interface SelectedCredentials<C> {
   readonly credentials: C;
 }
 
-/** Settings of {@link RotatingCredentials}. */
+/** Settings of {@link createRotatingCredentials}. */
 export interface RotatingCredentialsOptions<C> {
   /** Turns a secret value into connection credentials; throws (naming the secret, never the value) when it cannot. */
   parse: (value: unknown, secretId: string) => C;
@@ -34,6 +35,8 @@ const PARSED_CACHE_SIZE = 4;
  * (single-user rotation window); otherwise capped back-off until the budget is spent.
  *
  * One instance per connection pool or client; it holds no timers and subscribes to nothing.
+ * Built by {@link createRotatingCredentials}; the building block of the pg and ioredis helpers,
+ * for drivers of other servers.
  */
 export class RotatingCredentials<C> {
   private readonly retry: Required<AuthRetryOptions>;
@@ -209,6 +212,22 @@ export class RotatingCredentials<C> {
     }
     return { versionId: version.versionId, stage: version.stage, credentials };
   }
+}
+
+/**
+ * Credentials for new connections of one pool or client, following `secret` and recovering from
+ * rejected logins: see {@link RotatingCredentials}.
+ *
+ * @example
+ * const credentials = createRotatingCredentials(await secrets.handle(LdapSecret), {
+ *   parse: (value, secretId) => parseLdapSecret(value, secretId),
+ *   describeUser: (c) => c.bindDn,
+ *   service: 'LDAP',
+ * });
+ * const client = await credentials.withRetry(({ credentials: c }) => ldap.bind(c.bindDn, c.password), ldapAuthCode);
+ */
+export function createRotatingCredentials<C>(secret: SecretInput, options: RotatingCredentialsOptions<C>): RotatingCredentials<C> {
+  return new RotatingCredentials<C>(toCredentialsSource(secret), options);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,4 +1,6 @@
-import { SecretNotFoundError, type SecretStore, type SecretValue } from '@keyturn/core';
+import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { SecretValue } from '../values/secret-value.js';
 import type { ConnectionEvent, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
 /** The parts of a `SecretHandle` (from `@InjectSecret` / `SecretsService.handle`) the adapter uses. */
@@ -20,7 +22,7 @@ export interface SecretHandleLike<T> {
  *
  * `fetchVersion` returns no VersionId, so each AWSPENDING read is told apart by a local counter.
  *
- * @example typeOrmOptionsFromSecret(credentialsFromSecretHandle(await secrets.handle(MainDb)))
+ * @example createRotatingClient(credentialsFromSecretHandle(await secrets.handle(StripeSecret)), { create: (v) => new Stripe(v.apiKey) })
  */
 export function credentialsFromSecretHandle<T>(handle: SecretHandleLike<T>): CredentialsSource<T> {
   let pendingReads = 0;
@@ -47,15 +49,12 @@ export function credentialsFromSecretHandle<T>(handle: SecretHandleLike<T>): Cre
 }
 
 /**
- * A {@link CredentialsSource} over a secret of a `@keyturn/core` `SecretStore` (inject it with
- * `SECRET_STORE`, or use `SecretsService#store`). Loads the secret on demand (sharing the cache
+ * A {@link CredentialsSource} over a secret of a `SecretStore` (in a Nest application, inject it
+ * with `SECRET_STORE` of `@keyturn/nestjs`, or use `SecretsService#store`). Loads the secret on demand (sharing the cache
  * entry and refresh loop if it is already registered); values are the secret's text (JSON).
  *
  * @example
- * TypeOrmModule.forRootAsync({
- *   inject: [SECRET_STORE],
- *   useFactory: async (store: SecretStore) => typeOrmOptionsFromSecret(await credentialsFromSecretStore(store, 'prod/db')),
- * })
+ * const { Pool } = await createRotatingPgDriver(await credentialsFromSecretStore(store, 'prod/db'));
  */
 export async function credentialsFromSecretStore(store: SecretStore, secretId: string): Promise<CredentialsSource<string>> {
   const entry = await store.load({ ref: secretId });

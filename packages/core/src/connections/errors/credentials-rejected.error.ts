@@ -1,4 +1,4 @@
-import { KeyturnError } from '@keyturn/core';
+import { KeyturnError } from '../../errors/keyturn.error.js';
 
 /** What {@link CredentialsRejectedError} reports. */
 export interface CredentialsRejectedErrorOptions {

@@ -1,14 +1,11 @@
 import type { RedisOptions } from 'ioredis';
-import type { AuthRetryOptions } from '../rebuild/auth-retry.options.js';
-import type { ConnectionLogger } from '../rebuild/credentials-source.js';
+import type { AuthRetryOptions } from './auth-retry.options.js';
+import type { ConnectionLogger } from './credentials-source.js';
+import type { IoRedisModule } from './optional-drivers.js';
 
 /** ioredis options for a client built from a secret; the credentials always come from the secret. */
 export type RedisClientOptions = Omit<RedisOptions, 'username' | 'password' | 'lazyConnect'>;
 
-/** The `ioredis` module (or a compatible build). */
-export interface IoRedisModule {
-  Redis: new (options: RedisOptions) => import('ioredis').Redis;
-}
 
 /** How a Redis client follows its secret. */
 export interface RedisRotationOptions {

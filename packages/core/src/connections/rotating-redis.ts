@@ -1,10 +1,11 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { AUTH_RETRY_DEFAULTS } from '../rebuild/auth-retry.options.js';
-import { toCredentialsSource, type SecretInput } from '../rebuild/credentials-adapters.js';
-import { CredentialsRejectedError } from '../rebuild/errors/credentials-rejected.error.js';
-import { RotatingCredentials, type SelectedCredentials } from '../rebuild/rotating-credentials.js';
+import { AUTH_RETRY_DEFAULTS } from './auth-retry.options.js';
+import { toCredentialsSource, type SecretInput } from './credentials-adapters.js';
+import { CredentialsRejectedError } from './errors/credentials-rejected.error.js';
+import { createRotatingCredentials, type SelectedCredentials } from './rotating-credentials.js';
 import { parseRedisSecret, type RedisCredentials } from './redis-secret.js';
-import { REDIS_ROTATION_DEFAULTS, type IoRedisModule, type RedisRotationOptions } from './redis-secret.options.js';
+import { loadIoRedis } from './optional-drivers.js';
+import { REDIS_ROTATION_DEFAULTS, type RedisRotationOptions } from './redis-rotation.options.js';
 
 /** The Redis error code when `error` means rejected or missing credentials, else `undefined`. */
 export function redisAuthCode(error: unknown): string | undefined {
@@ -49,7 +50,7 @@ export async function createRotatingRedis(secret: SecretInput, options: RedisRot
   const source = toCredentialsSource(secret);
   const { logger } = options;
   const retry = { ...AUTH_RETRY_DEFAULTS, ...options.retry };
-  const credentials = new RotatingCredentials<RedisCredentials>(source, {
+  const credentials = createRotatingCredentials<RedisCredentials>(source, {
     parse: parseRedisSecret,
     describeUser: (c) => c.username ?? 'default',
     service: 'Redis',
@@ -227,13 +228,6 @@ export async function createRotatingRedis(secret: SecretInput, options: RedisRot
   return { client, secretId: source.secretId, close };
 }
 
-async function loadIoRedis(): Promise<IoRedisModule> {
-  const mod = (await import('ioredis')) as unknown as IoRedisModule & { default?: IoRedisModule | IoRedisModule['Redis'] };
-  if (typeof mod.Redis === 'function') return mod;
-  const d = mod.default as unknown;
-  if (typeof d === 'function') return { Redis: d as IoRedisModule['Redis'] };
-  return d as IoRedisModule;
-}
 
 /** A copy of a Redis reply error without `command.args` (ioredis puts the AUTH password there). */
 function redactedReplyError(error: Error): Error {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { InvalidConnectionSecretError } from '../rebuild/errors/invalid-connection-secret.error.js';
+import { InvalidConnectionSecretError } from './errors/invalid-connection-secret.error.js';
 import { parsePostgresSecret } from './postgres-secret.js';
 
 describe('parsePostgresSecret', () => {
@@ -8,7 +8,7 @@ describe('parsePostgresSecret', () => {
       JSON.stringify({ engine: 'postgres', host: 'db', port: '5433', dbname: 'orders', username: 'app', password: 'pw-canary', masterarn: 'arn:x' }),
       'db/main',
     );
-    expect(c).toEqual({ host: 'db', port: 5433, database: 'orders', username: 'app', ssl: undefined });
+    expect(c).toEqual({ host: 'db', port: 5433, database: 'orders', username: 'app', ssl: undefined, engine: 'postgres' });
     expect(c.password).toBe('pw-canary');
     expect(JSON.stringify(c)).not.toContain('pw-canary');
     expect(inspect(c)).not.toContain('pw-canary');
@@ -32,5 +32,23 @@ describe('parsePostgresSecret', () => {
     expect(error?.message).not.toContain('pw-canary');
     expect(() => parsePostgresSecret('not json pw-canary', 'db/main')).toThrow(/"db\/main" .*not JSON/);
     expect(() => parsePostgresSecret({ host: 'h', username: 'u', password: 'p', port: 'x' }, 'db/main')).toThrow(/port/);
+  });
+
+  it('reads ssl as true, false or not stated', () => {
+    const base = { host: 'h', username: 'u', password: 'p' };
+    expect([true, 'true', false, 'false', undefined, 'yes'].map((ssl) => parsePostgresSecret({ ...base, ssl }, 's').ssl)).toEqual([true, true, false, false, undefined, undefined]);
+  });
+
+  it('refuses an empty password and a non-PostgreSQL engine, naming the key', () => {
+    expect(() => parsePostgresSecret({ host: 'h', username: 'u', password: '' }, 'db/main')).toThrow(/"db\/main" .*missing key\(s\) password/);
+    for (const engine of ['postgres', 'postgresql', 'aurora-postgresql']) expect(parsePostgresSecret({ host: 'h', username: 'u', password: 'p', engine }, 's').engine).toBe(engine);
+    let error: InvalidConnectionSecretError | undefined;
+    try {
+      parsePostgresSecret({ host: 'h', username: 'u', password: 'pw-canary', engine: 'mysql' }, 'db/main');
+    } catch (e) {
+      error = e as InvalidConnectionSecretError;
+    }
+    expect(error?.keys).toEqual(['engine']);
+    expect(error?.message).not.toContain('pw-canary');
   });
 });

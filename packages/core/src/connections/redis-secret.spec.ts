@@ -15,6 +15,14 @@ describe('parseRedisSecret', () => {
 
   it('names the secret when the password is missing', () => {
     expect(() => parseRedisSecret({ username: 'app' }, 'cache/app')).toThrow(/"cache\/app" .*password/);
+    expect(() => parseRedisSecret({ username: 'app', password: '' }, 'cache/app')).toThrow(/"cache\/app" .*password/);
+  });
+
+  it('requires the keys it is told to, naming them and never a value', () => {
+    expect(parseRedisSecret({ host: 'cache', username: 'app' }, 'cache/app', ['host', 'username'])).toEqual({ host: 'cache', port: undefined, username: 'app', tls: undefined });
+    expect(() => parseRedisSecret({ password: 'pw-canary' }, 'cache/app', ['host', 'username'])).toThrow(/missing key\(s\) host, username$/);
+    expect(() => parseRedisSecret({ host: 'h', username: 'u', port: 'x', password: 'pw-canary' }, 'cache/app')).toThrow(/port is not a TCP port/);
+    expect(parseRedisSecret({ password: 'p', ssl: 'true' }, 'cache/app').tls).toBe(true);
   });
 });
 

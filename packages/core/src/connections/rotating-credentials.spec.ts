@@ -1,6 +1,6 @@
 import type { CredentialsSource, CredentialsVersion } from './credentials-source.js';
 import { CredentialsRejectedError } from './errors/credentials-rejected.error.js';
-import { RotatingCredentials } from './rotating-credentials.js';
+import { createRotatingCredentials } from './rotating-credentials.js';
 
 type Creds = { user: string; password: string };
 
@@ -44,7 +44,7 @@ const authCode = (e: unknown) => ((e as { code?: string }).code === '28P01' ? '2
 
 function setup(budgetMs = 2_000) {
   const secret = new FakeSecret();
-  const credentials = new RotatingCredentials<Creds>(secret, {
+  const credentials = createRotatingCredentials<Creds>(secret, {
     parse: (v) => v as Creds,
     describeUser: (c) => c.user,
     service: 'PostgreSQL',

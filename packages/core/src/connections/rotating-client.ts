@@ -1,15 +1,15 @@
-import { KeyturnError } from '@keyturn/core';
+import { KeyturnError } from '../errors/keyturn.error.js';
 import { credentialsFromSecretHandle, type SecretHandleLike } from './credentials-adapters.js';
 import type { ConnectionLogger, CredentialsSource, CredentialsVersion } from './credentials-source.js';
 
-/** Settings of {@link RotatingClient}. */
+/**
+ * The secret a {@link RotatingClient} is built from: a `SecretHandle` or a `CredentialsSource`
+ * (only `secretId`, `current()` and `onChange()` are used).
+ */
+export type RotatingClientSecret<T> = SecretHandleLike<T> | Pick<CredentialsSource<T>, 'secretId' | 'current' | 'onChange'>;
+
+/** Settings of {@link createRotatingClient}. */
 export interface RotatingClientOptions<C, T = unknown> {
-  /**
-   * The secret the client is built from: a `SecretHandle` or a `CredentialsSource`
-   * (only `secretId`, `current()` and `onChange()` are used).
-   * @example await secrets.handle(StripeSecret)
-   */
-  source: SecretHandleLike<T> | Pick<CredentialsSource<T>, 'secretId' | 'current' | 'onChange'>;
   /**
    * Builds a client from a secret value. Called once at start and again after each rotation;
    * if it throws, the previous client stays in service and the failure is logged.
@@ -82,12 +82,7 @@ interface Generation<C> {
  * lease is released. Use {@link RotatingClient.use} (or `acquire()`/`release()`) around each
  * unit of work so the swap can wait for it.
  *
- * @example
- * const stripe = await RotatingClient.create({
- *   source: await secrets.handle(StripeSecret),
- *   create: (v: { apiKey: string }) => new Stripe(v.apiKey),
- * });
- * await stripe.use((client) => client.refunds.create({ charge }));
+ * Built by {@link createRotatingClient}.
  */
 export class RotatingClient<C, T = unknown> {
   private active!: Generation<C>;
@@ -99,15 +94,17 @@ export class RotatingClient<C, T = unknown> {
 
   private readonly source: Pick<CredentialsSource<T>, 'secretId' | 'current' | 'onChange'>;
 
-  private constructor(private readonly options: RotatingClientOptions<C, T>) {
-    const { source } = options;
-    this.source = 'changes$' in source ? credentialsFromSecretHandle(source) : source;
+  private constructor(
+    secret: RotatingClientSecret<T>,
+    private readonly options: RotatingClientOptions<C, T>,
+  ) {
+    this.source = 'changes$' in secret ? credentialsFromSecretHandle(secret) : secret;
   }
 
-  /** Builds the first client from the current value and follows the secret from then on. */
-  static async create<C, T = unknown>(options: RotatingClientOptions<C, T>): Promise<RotatingClient<C, T>> {
-    const rotating = new RotatingClient<C, T>(options);
-    await rotating.start();
+  /** @internal Use {@link createRotatingClient}. */
+  static async start<C, T>(secret: RotatingClientSecret<T>, options: RotatingClientOptions<C, T>): Promise<RotatingClient<C, T>> {
+    const rotating = new RotatingClient<C, T>(secret, options);
+    await rotating.begin();
     return rotating;
   }
 
@@ -145,7 +142,7 @@ export class RotatingClient<C, T = unknown> {
       throw new KeyturnError(`the client of secret "${this.secretId}" was closed (application shutting down?)`, {
         secretId: this.secretId,
         code: 'ClientClosed',
-        hint: 'acquire clients only between RotatingClient.create() and close()',
+        hint: 'acquire clients only between createRotatingClient() and close()',
       });
     }
     const generation = this.active;
@@ -193,7 +190,7 @@ export class RotatingClient<C, T = unknown> {
     await this.close();
   }
 
-  private async start(): Promise<void> {
+  private async begin(): Promise<void> {
     const version = this.source.current();
     const client = await this.options.create(version.value, version);
     this.active = { client, versionId: version.versionId, leases: 0, retired: false };
@@ -284,4 +281,18 @@ export class RotatingClient<C, T = unknown> {
 
 function nameOf(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown error';
+}
+
+/**
+ * Builds the first client from the secret's current value and keeps it in step with the secret:
+ * see {@link RotatingClient}. Rejects when the first client cannot be built.
+ *
+ * @example
+ * const stripe = await createRotatingClient(await secrets.handle(StripeSecret), {
+ *   create: (v: { apiKey: string }) => new Stripe(v.apiKey),
+ * });
+ * await stripe.use((client) => client.refunds.create({ charge }));
+ */
+export function createRotatingClient<C, T = unknown>(secret: RotatingClientSecret<T>, options: RotatingClientOptions<C, T>): Promise<RotatingClient<C, T>> {
+  return RotatingClient.start(secret, options);
 }

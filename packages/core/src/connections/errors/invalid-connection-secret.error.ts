@@ -1,4 +1,4 @@
-import { KeyturnError } from '@keyturn/core';
+import { KeyturnError } from '../../errors/keyturn.error.js';
 
 /**
  * A secret meant for a database or Redis connection does not have the shape the connection
