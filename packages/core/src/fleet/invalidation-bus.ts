@@ -19,8 +19,8 @@ export interface InvalidationBus {
 
 /**
  * The parts of a Redis client the fleet uses (ioredis fits; node-redis through a small adapter).
- * Keyturn's core does not depend on a Redis library: the application passes its clients, typically
- * the rotating clients of `@keyturn/nestjs/ioredis`, so the bus follows a rotating Redis password.
+ * The root entry point of the core imports no Redis library: the application passes its clients, typically
+ * the rotating clients of `createRotatingRedis` (`@keyturn/core/connections`), so the bus follows a rotating Redis password.
  */
 export interface RedisCommandClient {
   publish(channel: string, message: string): Promise<unknown>;

@@ -35,7 +35,7 @@ export interface SecretsInvalidationOptions {
   /**
    * The secret holding the Redis credentials of the bus (`{ host?, port?, username?, password, tls? }`,
    * or the password as a string), loaded with the module's secrets. The bus's clients are Keyturn's
-   * rotating ioredis clients (`@keyturn/nestjs/ioredis`): they follow a rotation of that secret, and
+   * rotating ioredis clients (`createRotatingRedis` of `@keyturn/core/connections`): they follow a rotation of that secret, and
    * the subscriber subscribes again after it reconnects. Needs the optional peer `ioredis`.
    * @example 'app/prod/redis'
    * @example defineSecret('app/prod/redis')
