@@ -47,6 +47,10 @@ describe('resolveSecretsOptions', () => {
       'invalidation.watcher.lockTtlMs must be at least 30 milliseconds',
     ]);
     expect(problems({ invalidation: { bus: { publish: 1 } } })).toEqual(['invalidation.bus must be an InvalidationBus (publish, subscribe, close)']);
+    const bus = { publish: async () => undefined, subscribe: async () => undefined, close: async () => undefined };
+    expect(problems({ invalidation: { bus, watcher: { prefix: 'app/' } } })).toEqual([
+      'invalidation.watcher needs redisSecret: its lock lives in that Redis (with a bus of your own, run FleetWatcher from @keyturn/core yourself)',
+    ]);
     expect(resolveSecretsOptions({ invalidation: { redisSecret: { secretId: 'app/redis' }, watcher: { prefix: 'app/' } } }).invalidation).toEqual({ redisSecret: { secretId: 'app/redis' }, watcher: { prefix: 'app/' } });
   });
 

@@ -142,6 +142,7 @@ function invalidationProblems(inv: NonNullable<SecretsModuleOptions['invalidatio
   if (inv.maxRefreshRate !== undefined && !isPositive(inv.maxRefreshRate)) problems.push('invalidation.maxRefreshRate must be a positive number of refreshes per second');
   if (inv.refreshBurst !== undefined && !(Number.isInteger(inv.refreshBurst) && inv.refreshBurst >= 1)) problems.push('invalidation.refreshBurst must be a positive integer');
   const w = inv.watcher;
+  if (w !== undefined && w !== false && inv.bus !== undefined) problems.push('invalidation.watcher needs redisSecret: its lock lives in that Redis (with a bus of your own, run FleetWatcher from @keyturn/core yourself)');
   if (w !== undefined && w !== false) {
     if (typeof w !== 'object' || w === null || typeof w.prefix !== 'string') problems.push("invalidation.watcher must be false or { prefix: 'app/prod/', intervalMs?, lockTtlMs?, lockKey? }");
     else {
