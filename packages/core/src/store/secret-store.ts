@@ -128,10 +128,16 @@ export class SecretStore {
 
   /**
    * Loads everything registered and not loaded yet, in one batch, then keeps it refreshed in the
-   * background. Calling it again loads what was registered since.
+   * background. Calling it again loads what was registered since. With `startupJitterMs`, the first
+   * call waits a random delay in [0, startupJitterMs] before its fetch.
    * @throws SecretsStartupError listing every required secret that could not be loaded (the store is stopped)
    */
   async start(): Promise<void> {
+    const jitterMs = this.#options.startupJitterMs ?? SECRET_STORE_DEFAULTS.startupJitterMs;
+    if (jitterMs > 0 && !this.#scheduler.running) {
+      // Before the scheduler runs: a secret registered meanwhile waits for this fetch too.
+      await new Promise((resolve) => setTimeout(resolve, Math.round(this.#random() * jitterMs)));
+    }
     this.#scheduler.start();
     void this.#fetcher.source;
     if (!this.#otel && this.#options.metrics?.openTelemetry !== false) {
