@@ -76,6 +76,22 @@ export type {
 } from './store/store.types.js';
 export { refreshDelay, backoffDelay } from './store/timing.js';
 
+// fleets: push invalidation and the elected watcher
+export { attachInvalidationBus, FleetInvalidation, type FleetInvalidationOptions, type FleetInvalidationStats, type FleetStore } from './fleet/fleet-invalidation.js';
+export { FleetWatcher, type FleetWatcherOptions, type FleetWatcherStatus } from './fleet/fleet-watcher.js';
+export { RedisInvalidationBus, DEFAULT_INVALIDATION_CHANNEL, type RedisInvalidationBusOptions } from './fleet/redis-invalidation-bus.js';
+export type { InvalidationBus, RedisCommandClient, RedisSubscriberClient } from './fleet/invalidation-bus.js';
+export {
+  parseInvalidationMessage,
+  encodeInvalidationMessage,
+  MAX_INVALIDATION_MESSAGE_BYTES,
+  type InvalidationMessage,
+  type InvalidMessageReason,
+  type ParsedInvalidationMessage,
+} from './fleet/invalidation-message.js';
+export { TokenBucket } from './fleet/token-bucket.js';
+export { FLEET_DEFAULTS } from './fleet/fleet.defaults.js';
+
 // observability
 export type { AuditEvent, AuditSink, KeyturnLogger } from './observability/audit.js';
 export { keyturnMeter, KEYTURN_METER_NAME, METRIC_ATTRIBUTES, REFRESH_DURATION_BUCKETS } from './observability/metrics.js';
@@ -91,4 +107,7 @@ export type {
   MetricsSecretState,
   SecretAttributesPolicy,
   ConnectionMetricEvent,
+  FleetMetricEvent,
+  FleetMetricsSnapshot,
+  FleetMessageOutcome,
 } from './observability/metrics.js';

@@ -48,6 +48,10 @@ describe('OpenTelemetry instruments (in-memory reader)', () => {
     await expect(store.refresh('tenants/t1/db', { force: true })).rejects.toThrow();
     store.reportConnectionEvent({ type: 'retry', secretId: 'app/a', system: 'postgresql', code: '28P01' });
     store.reportConnectionEvent({ type: 'reauthentication', secretId: 'app/b', system: 'redis', outcome: 'success' });
+    store.reportFleetEvent({ type: 'message', outcome: 'received' });
+    store.reportFleetEvent({ type: 'message', outcome: 'received' });
+    store.reportFleetEvent({ type: 'message', outcome: 'dropped' });
+    store.reportFleetEvent({ type: 'leader', leader: true });
 
     const m = await collect();
     const unit = (name: string) => m.get(name)?.descriptor.unit;
@@ -60,6 +64,8 @@ describe('OpenTelemetry instruments (in-memory reader)', () => {
       'keyturn.connection.auth_retries': '{retry}',
       'keyturn.connection.reauthentications': '{reauthentication}',
       'keyturn.errors': '{error}',
+      'keyturn.fleet.messages': '{message}',
+      'keyturn.fleet.watcher.leader': '1',
       'keyturn.refresh.duration': 's',
       'keyturn.rotation.rejected_versions': '{version}',
       'keyturn.rotation.unfinished': '{rotation}',
@@ -89,6 +95,12 @@ describe('OpenTelemetry instruments (in-memory reader)', () => {
     expect(points(m.get('keyturn.rotation.unfinished'))).toEqual([{ value: 0, attributes: { 'keyturn.secret.id': 'app/a' } }, { value: 0, attributes: { 'keyturn.secret.id': 'app/b' } }]);
     expect(points(m.get('keyturn.connection.auth_retries'))).toEqual([{ value: 1, attributes: { 'db.system.name': 'postgresql', 'error.type': '28P01', 'keyturn.secret.id': 'app/a' } }]);
     expect(points(m.get('keyturn.connection.reauthentications'))).toEqual([{ value: 1, attributes: { 'db.system.name': 'redis', 'keyturn.outcome': 'success', 'keyturn.secret.id': 'app/b' } }]);
+    expect(points(m.get('keyturn.fleet.messages'))).toEqual([
+      { value: 2, attributes: { 'keyturn.fleet.message.outcome': 'received' } },
+      { value: 1, attributes: { 'keyturn.fleet.message.outcome': 'dropped' } },
+    ]);
+    expect(points(m.get('keyturn.fleet.watcher.leader'))).toEqual([{ value: 1, attributes: {} }]);
+    expect(store.metrics().fleet).toEqual({ received: 2, published: 0, dropped: 1, rateLimited: 0, coalesced: 0, refreshes: 0, leader: 1 });
     const ages = points(m.get('keyturn.secret.age'));
     expect(ages.map((p) => p.attributes['keyturn.secret.id'] ?? '(aggregated)').sort()).toEqual(['(aggregated)', 'app/a', 'app/b']);
     for (const p of ages) expect(p.value).toBeLessThan(60);

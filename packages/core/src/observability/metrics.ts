@@ -33,9 +33,44 @@ export interface MetricsSnapshot {
   connectionRetries: Record<string, number>;
   /** Live re-authentications of connections after a rotation, by outcome (`success`, `failure`). */
   reauthentications: Record<string, number>;
+  /** Push invalidation over a fleet bus (all zero without one; see `attachInvalidationBus`). */
+  fleet: FleetMetricsSnapshot;
   /** Refresh latency in milliseconds over the last 1024 fetches. */
   refreshLatencyMs: { count: number; p50?: number; p99?: number; last?: number };
 }
+
+/** Counters of the fleet bus and watcher. */
+export interface FleetMetricsSnapshot {
+  /** Valid messages received from other instances. */
+  received: number;
+  /** Messages this instance published (new versions it saw, changes its watcher found). */
+  published: number;
+  /** Received messages dropped as invalid (shape, size, id or version syntax). */
+  dropped: number;
+  /** Refreshes held back by the rate limit (they run when the bucket refills). */
+  rateLimited: number;
+  /** Messages that joined a refresh already pending for the same secret. */
+  coalesced: number;
+  /** Refreshes the bus triggered. */
+  refreshes: number;
+  /** Whether this instance's watcher holds the fleet's watcher lock (1) or not (0). */
+  leader: number;
+}
+
+/** What the fleet bus and watcher report to the store's metrics. */
+export type FleetMetricEvent = { type: 'message'; outcome: FleetMessageOutcome } | { type: 'leader'; leader: boolean };
+
+/** What became of one bus message. */
+export type FleetMessageOutcome = 'received' | 'published' | 'dropped' | 'rate_limited' | 'coalesced' | 'refresh';
+
+const FLEET_COUNTERS: Record<FleetMessageOutcome, Exclude<keyof FleetMetricsSnapshot, 'leader'>> = {
+  received: 'received',
+  published: 'published',
+  dropped: 'dropped',
+  rate_limited: 'rateLimited',
+  coalesced: 'coalesced',
+  refresh: 'refreshes',
+};
 
 /** Options of one instrument (a subset of OpenTelemetry's `MetricOptions`). */
 export interface InstrumentOptions {
@@ -152,6 +187,7 @@ interface OtelInstruments {
   replicaFetches: ReturnType<MeterLike['createCounter']>;
   connectionRetries: ReturnType<MeterLike['createCounter']>;
   reauthentications: ReturnType<MeterLike['createCounter']>;
+  fleetMessages: ReturnType<MeterLike['createCounter']>;
   latency: ReturnType<MeterLike['createHistogram']>;
   detach: () => void;
 }
@@ -170,6 +206,7 @@ export const METRIC_ATTRIBUTES = {
   rpcMethod: 'rpc.method',
   dbSystem: 'db.system.name',
   cloudRegion: 'cloud.region',
+  fleetOutcome: 'keyturn.fleet.message.outcome',
 } as const;
 
 const A = METRIC_ATTRIBUTES;
@@ -187,7 +224,8 @@ const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(ke
  * `keyturn.cache.fallback_serves`, `keyturn.api.calls`, `keyturn.errors`, `keyturn.refresh.duration`,
  * `keyturn.secret.age`, `keyturn.secret.version.age`, `keyturn.secret.state`, `keyturn.secrets`,
  * `keyturn.rotations`, `keyturn.rotation.rejected_versions`, `keyturn.rotation.unfinished`,
- * `keyturn.migration.mismatches`, `keyturn.region.replica_fetches`, `keyturn.connection.auth_retries`, `keyturn.connection.reauthentications`.
+ * `keyturn.migration.mismatches`, `keyturn.region.replica_fetches`, `keyturn.connection.auth_retries`, `keyturn.connection.reauthentications`,
+ * `keyturn.fleet.messages`, `keyturn.fleet.watcher.leader`.
  */
 export class MetricsRecorder {
   hits = 0;
@@ -204,6 +242,7 @@ export class MetricsRecorder {
   readonly #errors = new Map<string, number>();
   readonly #connectionRetries = new Map<string, number>();
   readonly #reauthentications = new Map<string, number>();
+  readonly #fleet: FleetMetricsSnapshot = { received: 0, published: 0, dropped: 0, rateLimited: 0, coalesced: 0, refreshes: 0, leader: 0 };
   readonly #latencies: number[] = [];
   #latencyCount = 0;
   #last?: number;
@@ -273,6 +312,16 @@ export class MetricsRecorder {
     }
   }
 
+  /** A fleet bus message's outcome, or a change of the watcher's leadership. */
+  fleet(event: FleetMetricEvent): void {
+    if (event.type === 'leader') {
+      this.#fleet.leader = event.leader ? 1 : 0;
+      return;
+    }
+    this.#fleet[FLEET_COUNTERS[event.outcome]]++;
+    this.#otel?.fleetMessages.add(1, { [A.fleetOutcome]: event.outcome });
+  }
+
   /** Duration of one fetch (of one or more secrets), in milliseconds; exported in seconds. */
   refreshLatency(ms: number, _secretCount: number): void {
     this.#latencies[this.#latencyCount % WINDOW] = ms;
@@ -301,6 +350,7 @@ export class MetricsRecorder {
       rotationsUnfinished: this.rotationsUnfinished,
       connectionRetries: Object.fromEntries(this.#connectionRetries),
       reauthentications: Object.fromEntries(this.#reauthentications),
+      fleet: { ...this.#fleet },
       refreshLatencyMs: { count: this.#latencyCount, p50: pct(50), p99: pct(99), last: this.#last },
     };
   }
@@ -357,6 +407,7 @@ export class MetricsRecorder {
       for (const s of primaryStates(states())) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
       for (const [st, n] of counts) r.observe(n, { [A.secretState]: st });
     });
+    observe(m.createObservableGauge('keyturn.fleet.watcher.leader', { description: "1 while this instance's watcher holds the fleet's watcher lock, else 0", unit: '1' }), (r) => r.observe(this.#fleet.leader));
     this.#otel = {
       apiCalls: m.createCounter('keyturn.api.calls', { description: 'Calls to the secret source, by operation (rpc.method)', unit: '{call}' }),
       errors: m.createCounter('keyturn.errors', { description: 'Failed fetches and rejected versions, by error type', unit: '{error}' }),
@@ -367,6 +418,7 @@ export class MetricsRecorder {
       replicaFetches: m.createCounter('keyturn.region.replica_fetches', { description: 'Answers served by a replica region because the primary region failed transiently, by cloud.region', unit: '{fetch}' }),
       connectionRetries: m.createCounter('keyturn.connection.auth_retries', { description: 'New connections the server rejected and that were retried with refreshed or AWSPENDING credentials', unit: '{retry}' }),
       reauthentications: m.createCounter('keyturn.connection.reauthentications', { description: 'Live connections authenticated again after a rotation, by outcome', unit: '{reauthentication}' }),
+      fleetMessages: m.createCounter('keyturn.fleet.messages', { description: 'Invalidation messages of the fleet bus, by outcome (published, received, dropped, rate_limited, coalesced, refresh)', unit: '{message}' }),
       latency: m.createHistogram('keyturn.refresh.duration', { description: 'Duration of a fetch of one or more secrets', unit: 's', advice: { explicitBucketBoundaries: REFRESH_DURATION_BUCKETS } }),
       detach: () => detachers.forEach((d) => d()),
     };

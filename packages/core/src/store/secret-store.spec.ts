@@ -444,6 +444,37 @@ describe('SecretStore', () => {
     await store.stop();
   });
 
+  it('invalidate() fetches in the next turn and settles when that fetch ended; invalidations before it join one fetch', async () => {
+    const { store, source, memory } = setup({ a: 'v1', b: 'w1' });
+    const a = store.register({ ref: 'a' });
+    store.register({ ref: 'b' });
+    await store.start();
+    source.calls = [];
+    memory.put('a', 'v2');
+    source.hold();
+    let settled = false;
+    const first = store.invalidate('a').then(() => (settled = true));
+    const second = store.invalidate('a');
+    await advance(0);
+    expect(source.calls).toHaveLength(1);
+    expect(settled).toBe(false);
+    // Under way: a further invalidation waits for the same fetch, and plans no other.
+    const third = store.invalidate('a');
+    source.release();
+    await Promise.all([first, second, third]);
+    expect(settled).toBe(true);
+    expect(a.get().text()).toBe('v2');
+    await advance(0);
+    expect(source.calls).toHaveLength(1);
+    // Unknown secrets and a stopped store settle at once.
+    await store.invalidate('unknown');
+    const pending = store.invalidate('b');
+    await store.stop();
+    await pending;
+    await store.invalidate('a');
+    expect(source.calls).toHaveLength(1);
+  });
+
   it('evict drops the cache entry', async () => {
     const { store } = setup({ s: 'v' });
     const e = await store.load({ ref: 's' });

@@ -2,7 +2,7 @@ import type { KeyturnError } from '../errors/keyturn.error.js';
 import { SecretNotLoadedError } from '../errors/secret-not-loaded.error.js';
 import { SecretsStartupError } from '../errors/secrets-startup.error.js';
 import { describeMismatch, summarizeMismatch, type SecretMismatch } from '../migration/secret-mismatch.js';
-import type { ConnectionMetricEvent, MetricsSnapshot } from '../observability/metrics.js';
+import type { ConnectionMetricEvent, FleetMetricEvent, MetricsSnapshot } from '../observability/metrics.js';
 import { parseSecretRef, type SecretRef } from '../refs/secret-ref.js';
 import { isCurrentRequest, type SecretFetchResult, type SecretRequest } from '../sources/secret-source.js';
 import { INSPECT } from '../values/redaction.js';
@@ -41,6 +41,9 @@ export class SecretStore {
   readonly #toDescribe = new Set<SecretRecord>();
   /** The last AWSPENDING version read per secret (by fetchVersion), named in unfinished-rotation reports. */
   readonly #pendingRead = new Map<string, string>();
+  /** Invalidated records waiting for their fetch to start, and what to settle when it ends. */
+  readonly #invalidated = new Map<SecretRecord, () => void>();
+  readonly #invalidatedDone = new Map<SecretRecord, Promise<void>>();
   #describeTimer?: ReturnType<typeof setTimeout>;
   #otel = false;
 
@@ -175,6 +178,7 @@ export class SecretStore {
     if (this.#describeTimer) clearTimeout(this.#describeTimer);
     this.#describeTimer = undefined;
     this.#toDescribe.clear();
+    for (const r of [...this.#invalidated.keys()]) this.#settleInvalidation(r);
     this.#otel = false;
     this.#notifier.metrics.disableOpenTelemetry();
     await this.#fetcher.destroy();
@@ -208,11 +212,41 @@ export class SecretStore {
   /**
    * Marks the entries of `secretId` as out of date: they are fetched in the next turn of the event
    * loop, in one batch with anything else due (the seam for push invalidation). Reads keep serving
-   * the current value meanwhile. Unknown ids are ignored.
+   * the current value meanwhile. Entries with a fetch under way are not fetched again (that fetch
+   * answers). Unknown ids, and a stopped store, are ignored.
+   * @returns settles when the fetches it waits for have ended (whatever their outcome); callers
+   *   that coalesce invalidations (the fleet bus) wait on it, others may ignore it
    */
-  invalidate(secretId: string): void {
+  invalidate(secretId: string): Promise<void> {
     const same = this.#bySecretId.get(secretId);
-    if (same) this.#scheduler.invalidate([...same].filter((r) => !r.inflight));
+    if (!same || !this.#scheduler.running) return Promise.resolve();
+    const waits: Promise<void>[] = [];
+    const idle: SecretRecord[] = [];
+    for (const r of same) {
+      if (r.inflight) {
+        waits.push(r.inflight);
+        continue;
+      }
+      idle.push(r);
+      let done = this.#invalidatedDone.get(r);
+      if (!done) {
+        done = new Promise<void>((resolve) => this.#invalidated.set(r, resolve));
+        this.#invalidatedDone.set(r, done);
+      }
+      waits.push(done);
+    }
+    this.#scheduler.invalidate(idle);
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  /** Settles the invalidation waiting on `r` once `flight` (its next fetch, or nothing) has ended. */
+  #settleInvalidation(r: SecretRecord, flight?: Promise<void>): void {
+    const resolve = this.#invalidated.get(r);
+    if (!resolve) return;
+    this.#invalidated.delete(r);
+    this.#invalidatedDone.delete(r);
+    if (flight) void flight.then(resolve, resolve);
+    else resolve();
   }
 
   /** Reads a version by stage or id (AWSPENDING, AWSPREVIOUS) without caching it as current. Concurrent identical reads share one fetch. */
@@ -244,6 +278,11 @@ export class SecretStore {
     this.#notifier.metrics.connection(event);
   }
 
+  /** Counts a fleet event (bus messages, watcher leadership; see `attachInvalidationBus`) in the store's metrics. */
+  reportFleetEvent(event: FleetMetricEvent): void {
+    this.#notifier.metrics.fleet(event);
+  }
+
   /** Drops the cached entries of `secretId` (their entries then throw SecretNotLoadedError). O(entries of that secret). */
   evict(secretId: string): void {
     const same = this.#bySecretId.get(secretId);
@@ -254,6 +293,7 @@ export class SecretStore {
       r.evicted = true;
       this.#records.delete(r.key);
       this.#toDescribe.delete(r);
+      this.#settleInvalidation(r);
       void this.#step(r, { type: 'evicted' }, 0);
     }
   }
@@ -290,6 +330,7 @@ export class SecretStore {
           if (r.inflight === flight) r.inflight = undefined;
         });
         r.inflight = flight;
+        this.#settleInvalidation(r, flight);
       }
       flights.push(r.inflight);
     }
