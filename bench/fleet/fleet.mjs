@@ -12,7 +12,7 @@
 //   4. an outage of the primary region under load: failed reads, time until every instance serves
 //      from the replica, time back to the primary after recovery.
 // Run by hand after `npm run build`: node bench/fleet/fleet.mjs [--processes 5] [--stores 10]
-//   [--secrets 50] [--fleet 500] [--ttl 30000] [--deploy-window 5000] [--startup-jitter 10000]
+//   [--secrets 50] [--fleet 500] [--ttl 30000] [--deploy-window 5000] [--startup-jitter 20000]
 //   [--rotations 3] [--modes polling,push]
 // Needs redis-server on the PATH for the push mode. Never part of the test suite.
 import { dirname, join } from 'node:path';
@@ -27,7 +27,7 @@ const SECRETS = arg('secrets', 50);
 const FLEET = arg('fleet', 500);
 const TTL = arg('ttl', 30_000);
 const DEPLOY_WINDOW = arg('deploy-window', 5000);
-const STARTUP_JITTER = arg('startup-jitter', 10_000);
+const STARTUP_JITTER = arg('startup-jitter', 20_000);
 const RESTART_BACKOFF = arg('restart-backoff', 10_000);
 const PUSH_ROTATIONS = arg('rotations', 3);
 const READ_INTERVAL = 200;
@@ -196,7 +196,12 @@ function report(results, rates) {
   row('pick-up p50 / p99 / max', (r) => `${s1(percentile(r.rotation.pickups, 50))} / ${s1(percentile(r.rotation.pickups, 99))} / ${s1(r.rotation.pickups.length ? Math.max(...r.rotation.pickups) : undefined)}`);
   row('after the first instance: p50 / p99 / max', (r) => `${s1(percentile(r.rotation.spread, 50))} / ${s1(percentile(r.rotation.spread, 99))} / ${s1(r.rotation.spread.length ? Math.max(...r.rotation.spread) : undefined)}`);
   row('missed (instance × rotation)', (r) => String(r.rotation.missed));
-  for (const op of allOps('rotation')) row(`${op} calls during the rotations`, (r) => String(r.rotation.ops[op]?.requests ?? 0));
+  for (const op of allOps('rotation')) {
+    row(`${op} calls during the rotations (throttled)`, (r) => {
+      const o = r.rotation.ops[op];
+      return o ? `${o.requests} (${o.throttled})` : '0';
+    });
+  }
 
   header('4. Outage of the primary region under load');
   row('failed reads / reads', (r) => `${r.outage.failedReads} / ${fmtInt(r.outage.reads)}`);
