@@ -78,6 +78,21 @@ describe('RefreshScheduler', () => {
     expect(fired).toEqual([['b']]);
   });
 
+  it('an invalidated record is fetched without the eligible ones, which keep their own plan', () => {
+    const { scheduler, fired } = setup();
+    const recs: Rec[] = ['a', 'b', 'c'].map((id) => ({ id, ttlMs: HOUR }));
+    for (const r of recs) scheduler.planRefresh(r, Date.now());
+    const planned = scheduler.nextAt(recs[0])!;
+    jest.advanceTimersByTime(0.6 * HOUR); // every record eligible, none due
+    expect(fired).toEqual([]);
+    scheduler.invalidate([recs[1]]);
+    jest.advanceTimersByTime(0);
+    expect(fired).toEqual([['b']]);
+    expect(scheduler.nextAt(recs[0])).toBe(planned);
+    jest.advanceTimersByTime(planned - Date.now());
+    expect(fired).toEqual([['b'], ['a', 'c']]);
+  });
+
   it('retries with backoff and brings a plan forward with planAt, never later', () => {
     const { scheduler } = setup();
     const r: Rec = { id: 'a', ttlMs: HOUR };

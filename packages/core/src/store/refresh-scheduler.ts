@@ -14,6 +14,8 @@ export interface ScheduleSlot {
   /** The latest point the record is fetched at, on its own if nothing else runs before. */
   readonly fireAt: number;
   readonly seq: number;
+  /** Planned by an invalidation: when it fires, no merely eligible record goes along. */
+  readonly alone?: boolean;
 }
 
 export interface RefreshSchedulerOptions<R extends Schedulable> {
@@ -95,7 +97,9 @@ class TimeHeap<R> {
  *   the middle of its jitter range (so within `(mid − window, mid]`, inside the range). When a record is due, every eligible record is fetched with it, so
  *   records with the same TTL converge on one fetch per cycle (ceil(N/20) batch calls).
  * - **Backoff** after failures (retries are due at once, and take eligible records along).
- * - **Rotation-aware** refreshes ({@link planAt}) and **external invalidation** ({@link invalidate}).
+ * - **Rotation-aware** refreshes ({@link planAt}) and **external invalidation** ({@link invalidate}),
+ *   which fetches the invalidated records without the eligible ones: a message to a whole fleet
+ *   must not make every instance refresh everything at the same moment.
  * - **Stale bounds**: one timer per record that serves a stale value, cleared when it recovers.
  *
  * Cancelling is O(1): entries of cancelled records stay in the heaps and are skipped when popped.
@@ -175,13 +179,16 @@ export class RefreshScheduler<R extends Schedulable> {
   }
 
   /**
-   * The seam for external invalidation (a push from AWS, an operator): the records are fetched in
-   * the next turn of the event loop, together with every eligible record. Records fetched at the
-   * moment are left alone (the fetch under way answers).
+   * The seam for external invalidation (a push from AWS, an operator, a fleet bus): the records
+   * are fetched in the next turn of the event loop, with any record due then, but without the
+   * records that are merely eligible. Every instance of a fleet receives the same message at the
+   * same moment; taking eligible records along would make the whole fleet refresh (and batch)
+   * everything at once, against the quotas, and keep those refreshes in step afterwards. Records
+   * fetched at the moment are left alone (the fetch under way answers).
    */
   invalidate(records: Iterable<R>): void {
     const now = this.#now();
-    for (const r of records) this.#plan(r, now, now);
+    for (const r of records) this.#plan(r, now, now, true);
   }
 
   /** Takes a record out of the plan (it is being fetched, evicted, or the store stops). */
@@ -219,13 +226,13 @@ export class RefreshScheduler<R extends Schedulable> {
     return (this.#options.now ?? Date.now)();
   }
 
-  #plan(record: R, eligibleAt: number, fireAt: number): void {
+  #plan(record: R, eligibleAt: number, fireAt: number, alone = false): void {
     if (!this.#running) {
       record.slot = undefined;
       return;
     }
     const seq = ++this.#seq;
-    record.slot = { eligibleAt, fireAt, seq };
+    record.slot = alone ? { eligibleAt, fireAt, seq, alone } : { eligibleAt, fireAt, seq };
     this.#due.push({ at: fireAt, record, seq });
     this.#eligible.push({ at: eligibleAt, record, seq });
     if (fireAt < this.#timerAt) this.#arm(fireAt);
@@ -254,12 +261,16 @@ export class RefreshScheduler<R extends Schedulable> {
     if (!this.#running) return;
     const now = this.#now();
     const due = new Set<R>();
+    let takeEligible = false;
     for (let top = this.#due.peek(); top && top.at <= now; top = this.#due.peek()) {
       this.#due.pop();
-      if (this.#live(top)) due.add(top.record);
+      if (!this.#live(top)) continue;
+      due.add(top.record);
+      if (!top.record.slot?.alone) takeEligible = true;
     }
     if (due.size > 0) {
-      for (let top = this.#eligible.peek(); top && top.at <= now; top = this.#eligible.peek()) {
+      // Records due on their own take every eligible record along; invalidated ones do not.
+      for (let top = takeEligible ? this.#eligible.peek() : undefined; top && top.at <= now; top = this.#eligible.peek()) {
         this.#eligible.pop();
         if (this.#live(top)) due.add(top.record);
       }

@@ -211,7 +211,9 @@ export class SecretStore {
 
   /**
    * Marks the entries of `secretId` as out of date: they are fetched in the next turn of the event
-   * loop, in one batch with anything else due (the seam for push invalidation). Reads keep serving
+   * loop, in one batch with anything else due, but without the secrets that are merely eligible
+   * for their regular refresh (a fleet receiving the same message must not refresh everything at
+   * once; the seam for push invalidation). Reads keep serving
    * the current value meanwhile. Entries with a fetch under way are not fetched again (that fetch
    * answers). Unknown ids, and a stopped store, are ignored.
    * @returns settles when the fetches it waits for have ended (whatever their outcome); callers
