@@ -45,9 +45,25 @@ describe('RefreshScheduler', () => {
       const from = Date.now() + 12_345;
       scheduler.planRefresh(r, from);
       expect(scheduler.nextAt(r)! - from).toBeGreaterThanOrEqual(0.5 * HOUR);
-      expect(scheduler.nextAt(r)! - from).toBeLessThanOrEqual(0.75 * HOUR);
+      expect(scheduler.nextAt(r)! - from).toBeLessThanOrEqual(HOUR);
       scheduler.stop();
     }
+  });
+
+  it('stores started together spread their refreshes over the jitter range, not over one window', () => {
+    const from = Date.now();
+    const at = [0.05, 0.35, 0.65, 0.95].map((phase) => {
+      const { scheduler } = setup(() => phase);
+      const r: Rec = { id: 'a', ttlMs: HOUR };
+      scheduler.planRefresh(r, from);
+      const next = scheduler.nextAt(r)! - from;
+      scheduler.stop();
+      return next;
+    });
+    // Windows are 60 s here: refreshes in step would all lie within one minute.
+    expect(Math.max(...at) - Math.min(...at)).toBeGreaterThan(0.4 * HOUR);
+    for (const t of at) expect(t).toBeGreaterThanOrEqual(0.5 * HOUR);
+    for (const t of at) expect(t).toBeLessThanOrEqual(HOUR);
   });
 
   it('processes with different phases refresh at different points', () => {

@@ -92,10 +92,14 @@ class TimeHeap<R> {
  * Every timer of the store, in one place, with one `setTimeout` at a time:
  *
  * - **Refresh windows.** Time is cut into windows of `windowMs`, offset by a random phase drawn
- *   once per process (so a fleet does not refresh in step). A record fetched at `t` becomes
- *   eligible at `t + TTL × jitter[0]` and is due at the last window boundary before
- *   the middle of its jitter range (so within `(mid − window, mid]`, inside the range). When a record is due, every eligible record is fetched with it, so
- *   records with the same TTL converge on one fetch per cycle (ceil(N/20) batch calls).
+ *   once per scheduler (per store). A record fetched at `t` becomes eligible at
+ *   `t + TTL × jitter[0]` and is due at the last window boundary before the point of its jitter
+ *   range that the same phase picks (`jitter[0] + phase × (jitter[1] − jitter[0])` of the TTL;
+ *   within `(point − window, point]`, inside the range). So the instances of a fleet deployed
+ *   together spread their refreshes over the whole jitter range (TTL/2), not over one window,
+ *   and keep them spread cycle after cycle. When a record is due, every eligible record is
+ *   fetched with it, so records with the same TTL converge on one fetch per cycle (ceil(N/20)
+ *   batch calls).
  * - **Backoff** after failures (retries are due at once, and take eligible records along).
  * - **Rotation-aware** refreshes ({@link planAt}) and **external invalidation** ({@link invalidate}),
  *   which fetches the invalidated records without the eligible ones: a message to a whole fleet
@@ -158,7 +162,9 @@ export class RefreshScheduler<R extends Schedulable> {
     const fit = Math.max(1, Math.floor((ttl * (hi - lo)) / 4));
     if (fit < this.#windowMs) this.#windowMs = fit;
     const eligibleAt = from + ttl * lo;
-    const target = from + (ttl * (lo + hi)) / 2;
+    // The point of the range is the store's own (its phase): records fetched together stay
+    // together, and the stores of a fleet started together do not refresh together.
+    const target = from + ttl * (lo + (hi - lo) * this.#phase);
     const w = this.#windowMs;
     const offset = this.#phase * w;
     const boundary = offset + Math.floor((target - offset) / w) * w;

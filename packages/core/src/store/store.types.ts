@@ -113,7 +113,8 @@ export interface SecretStoreOptions {
   minRefreshIntervalMs?: number;
   /**
    * Secrets due for a refresh are fetched together at the boundaries of windows of this length
-   * (aligned to a random phase per process, so a fleet does not refresh in step). The effective
+   * (aligned to a random phase per store, which also picks the store's point in the jitter range,
+   * so a fleet does not refresh in step). The effective
    * window is never longer than a quarter of the shortest TTL, so every refresh still happens within
    * the jitter range.
    * @default 60_000
