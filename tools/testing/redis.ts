@@ -39,7 +39,10 @@ export async function startRedis(): Promise<RedisServer> {
   const host = '127.0.0.1';
   const { Redis } = require('ioredis') as typeof import('ioredis');
   const command = async (...args: (string | number)[]) => {
-    const r = new Redis({ host, port, username: adminUser, password: adminPassword, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    // No reconnects: a refused connection while the server starts must not leave a client retrying
+    // after the test (its timer keeps Jest from exiting).
+    const r = new Redis({ host, port, username: adminUser, password: adminPassword, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    r.on('error', () => undefined);
     await r.connect();
     try {
       return await r.call(String(args[0]), ...args.slice(1).map(String));

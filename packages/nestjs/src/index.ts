@@ -29,6 +29,7 @@ export type {
   SecretType,
 } from './lib/interfaces/secret-definition.interface.js';
 export type { SecretsModuleOptions, SecretSourceName, SecretsTenantOptions, SecretsMigrationOptions } from './lib/interfaces/secrets-module-options.interface.js';
+export type { SecretsInvalidationOptions, SecretsWatcherOptions } from './lib/interfaces/secrets-invalidation-options.interface.js';
 export type { SecretsOptionsFactory } from './lib/interfaces/secrets-options-factory.interface.js';
 export { RotatingClient, ROTATING_CLIENT_DEFAULTS, type RotatingClientOptions, type ClientLease, type ClientSwapEvent } from './rebuild/rotating-client.js';
 export { credentialsFromSecretHandle, credentialsFromSecretStore, type SecretHandleLike, type SecretInput } from './rebuild/credentials-adapters.js';

@@ -2,7 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import type { KeyturnLogger } from '@keyturn/core';
 import { ConfigurableSecretsModule, SECRETS_MODULE_OPTIONS } from './secrets.module-definition.js';
 import { SECRET_STORE } from './secrets.constants.js';
-import { KEYTURN_LOGGER, RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_STORE } from './secrets.internal-constants.js';
+import { KEYTURN_LOGGER, RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES, SECRETS_PRIVATE_FLEET, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_STORE } from './secrets.internal-constants.js';
 import type { SecretsModuleOptions } from './interfaces/secrets-module-options.interface.js';
 import { resolveSecretsOptions, type ResolvedSecretsOptions } from './secrets-options.validator.js';
 import { toKeyturnLogger } from './keyturn-logger.adapter.js';
@@ -12,6 +12,7 @@ import { SecretHandleFactory } from './secret-handle.factory.js';
 import { SecretsLifecycle } from './secrets.lifecycle.js';
 import { TenantSecrets } from './tenant-secrets.js';
 import { SecretsService } from './secrets.service.js';
+import { SecretsFleet } from './secrets-fleet.js';
 
 const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
@@ -43,6 +44,11 @@ const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, err
       useFactory: (resources: SecretStoreResources) => resources.store,
       inject: [SECRET_STORE_RESOURCES],
     },
+    {
+      provide: SECRETS_PRIVATE_FLEET,
+      useFactory: (options: ResolvedSecretsOptions, resources: SecretStoreResources, logger: KeyturnLogger) => new SecretsFleet(options, resources, logger),
+      inject: [RESOLVED_SECRETS_OPTIONS, SECRET_STORE_RESOURCES, KEYTURN_LOGGER],
+    },
     SecretValueTransformer,
     SecretsLifecycle,
     SecretHandleFactory,
@@ -52,6 +58,6 @@ const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, err
     { provide: SECRETS_PRIVATE_SERVICE, useExisting: SecretsService },
     { provide: SECRETS_PRIVATE_MIGRATION, useFactory: (resources: SecretStoreResources) => resources.migration, inject: [SECRET_STORE_RESOURCES] },
   ],
-  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_MIGRATION],
+  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_FLEET],
 })
 export class SecretsCoreModule extends ConfigurableSecretsModule {}

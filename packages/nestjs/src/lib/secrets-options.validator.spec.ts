@@ -42,6 +42,19 @@ describe('resolveSecretsOptions', () => {
     expect(problems({ client: {}, region: 'eu-west-1' })[0]).toMatch(/either client or region/);
   });
 
+  it('checks the invalidation options: one of redisSecret and bus, a watcher prefix, positive rates', () => {
+    expect(problems({ invalidation: {} })).toEqual(['invalidation needs exactly one of redisSecret (the secret with the Redis credentials of the bus) and bus']);
+    expect(problems({ invalidation: { redisSecret: '' } })).toEqual(["invalidation.redisSecret must be a secret id or a defineSecret() definition, e.g. 'app/prod/redis'"]);
+    expect(problems({ invalidation: { redisSecret: 'r', watcher: { intervalMs: 5 } } })).toEqual(["invalidation.watcher must be false or { prefix: 'app/prod/', intervalMs?, lockTtlMs?, lockKey? }"]);
+    expect(problems({ invalidation: { redisSecret: 'r', maxRefreshRate: 0, refreshBurst: 1.5, watcher: { prefix: 'a/', lockTtlMs: 1 } } })).toEqual([
+      'invalidation.maxRefreshRate must be a positive number of refreshes per second',
+      'invalidation.refreshBurst must be a positive integer',
+      'invalidation.watcher.lockTtlMs must be at least 30 milliseconds',
+    ]);
+    expect(problems({ invalidation: { bus: { publish: 1 } } })).toEqual(['invalidation.bus must be an InvalidationBus (publish, subscribe, close)']);
+    expect(resolveSecretsOptions({ invalidation: { redisSecret: { secretId: 'app/redis' }, watcher: { prefix: 'app/' } } }).invalidation).toEqual({ redisSecret: { secretId: 'app/redis' }, watcher: { prefix: 'app/' } });
+  });
+
   it('checks replica regions: a primary region, distinct names, no single client', () => {
     expect(problems({ replicaRegions: ['eu-west-1'] })).toEqual(['replicaRegions needs region (the primary region)']);
     expect(problems({ region: 'eu-west-1', replicaRegions: ['eu-west-1'] })).toEqual(['replicaRegions must be distinct and must not repeat region']);

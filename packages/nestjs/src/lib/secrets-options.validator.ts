@@ -120,6 +120,7 @@ export function resolveSecretsOptions(options: SecretsModuleOptions | undefined)
     if (t?.maxEntries !== undefined && !(Number.isInteger(t.maxEntries) && t.maxEntries > 0)) problems.push('tenants.maxEntries must be a positive integer');
     if (t?.ttlMs !== undefined && !isPositive(t.ttlMs)) problems.push('tenants.ttlMs must be a positive number of milliseconds');
   }
+  if (o.invalidation !== undefined) problems.push(...invalidationProblems(o.invalidation));
   if (problems.length > 0) throw new InvalidSecretsOptionsError(problems);
 
   return {
@@ -130,4 +131,26 @@ export function resolveSecretsOptions(options: SecretsModuleOptions | undefined)
     refreshJitter: o.refreshJitter ?? SECRETS_DEFAULTS.refreshJitter,
     variables,
   };
+}
+
+function invalidationProblems(inv: NonNullable<SecretsModuleOptions['invalidation']>): string[] {
+  const problems: string[] = [];
+  if (typeof inv !== 'object' || inv === null) return ["invalidation must be an object, e.g. { redisSecret: 'app/prod/redis' }"];
+  const secret = inv.redisSecret;
+  const secretId = typeof secret === 'string' ? secret : (secret as { secretId?: unknown } | undefined)?.secretId;
+  if ((secret === undefined) === (inv.bus === undefined)) problems.push('invalidation needs exactly one of redisSecret (the secret with the Redis credentials of the bus) and bus');
+  if (secret !== undefined && (typeof secretId !== 'string' || secretId === '')) problems.push("invalidation.redisSecret must be a secret id or a defineSecret() definition, e.g. 'app/prod/redis'");
+  if (inv.bus !== undefined && !(isFn(inv.bus?.publish) && isFn(inv.bus?.subscribe) && isFn(inv.bus?.close))) problems.push('invalidation.bus must be an InvalidationBus (publish, subscribe, close)');
+  if (inv.channel !== undefined && (typeof inv.channel !== 'string' || inv.channel === '')) problems.push('invalidation.channel must be a non-empty string');
+  if (inv.maxRefreshRate !== undefined && !isPositive(inv.maxRefreshRate)) problems.push('invalidation.maxRefreshRate must be a positive number of refreshes per second');
+  if (inv.refreshBurst !== undefined && !(Number.isInteger(inv.refreshBurst) && inv.refreshBurst >= 1)) problems.push('invalidation.refreshBurst must be a positive integer');
+  const w = inv.watcher;
+  if (w !== undefined && w !== false) {
+    if (typeof w !== 'object' || w === null || typeof w.prefix !== 'string') problems.push("invalidation.watcher must be false or { prefix: 'app/prod/', intervalMs?, lockTtlMs?, lockKey? }");
+    else {
+      if (w.intervalMs !== undefined && !isPositive(w.intervalMs)) problems.push('invalidation.watcher.intervalMs must be a positive number of milliseconds');
+      if (w.lockTtlMs !== undefined && !(isPositive(w.lockTtlMs) && w.lockTtlMs >= 30)) problems.push('invalidation.watcher.lockTtlMs must be at least 30 milliseconds');
+    }
+  }
+  return problems;
 }

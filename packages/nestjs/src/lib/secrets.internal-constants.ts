@@ -13,6 +13,8 @@ export const SECRETS_PRIVATE_STORE = Symbol('SECRETS_PRIVATE_STORE');
 export const SECRETS_PRIVATE_SERVICE = Symbol('SECRETS_PRIVATE_SERVICE');
 /** Migration mode: the side-by-side sources of the store the module built (health lists their mismatches). */
 export const SECRETS_PRIVATE_MIGRATION = Symbol('SECRETS_PRIVATE_MIGRATION');
+/** Push invalidation (`invalidation` option): the bus, the watcher; health reads it. */
+export const SECRETS_PRIVATE_FLEET = Symbol('SECRETS_PRIVATE_FLEET');
 /**
  * On a `secretsConfigLoader` namespace object: the store behind it (non-enumerable). The health
  * indicator finds loader stores by it, since a loader cannot reach the module's store (see the loader).

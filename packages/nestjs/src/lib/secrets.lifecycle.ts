@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SecretsStartupError } from '@keyturn/core';
-import { SECRET_STORE_RESOURCES } from './secrets.internal-constants.js';
+import { SECRET_STORE_RESOURCES, SECRETS_PRIVATE_FLEET } from './secrets.internal-constants.js';
+import type { SecretsFleet } from './secrets-fleet.js';
 import { releaseSecretStoreResources, type SecretStoreResources } from './secret-store.factory.js';
 import { SecretsModuleStartupError } from './errors/secrets-module-startup.error.js';
 
@@ -21,7 +22,10 @@ export class SecretsLifecycle implements OnModuleInit, OnApplicationShutdown {
   private load?: Promise<{ error?: unknown }>;
   private startupError?: unknown;
 
-  constructor(@Inject(SECRET_STORE_RESOURCES) private readonly resources: SecretStoreResources) {}
+  constructor(
+    @Inject(SECRET_STORE_RESOURCES) private readonly resources: SecretStoreResources,
+    @Inject(SECRETS_PRIVATE_FLEET) private readonly fleet: SecretsFleet,
+  ) {}
 
   /** Whether the start-up batch has yet to go out (a secret registered now is part of it). */
   get collecting(): boolean {
@@ -51,6 +55,7 @@ export class SecretsLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.phase === 'stopped') return;
     this.phase = 'stopped';
+    await this.fleet.stop();
     await releaseSecretStoreResources(this.resources);
   }
 
@@ -71,6 +76,8 @@ export class SecretsLifecycle implements OnModuleInit, OnApplicationShutdown {
       this.startupError = err instanceof SecretsStartupError ? new SecretsModuleStartupError(err.failures) : err;
       return { error: this.startupError };
     }
+    // In the background: the bus is an optimisation, and Redis being down must not hold up the start.
+    this.fleet.begin();
     this.phase = 'started';
     return {};
   }

@@ -3,7 +3,8 @@ import { ModulesContainer } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { summarizeMismatch, type MismatchSummary, type SecretState, type SecretStore } from '@keyturn/core';
 import type { MigrationView } from '../lib/secret-store.factory.js';
-import { SECRETS_CONFIG_STORE, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
+import { SECRETS_CONFIG_STORE, SECRETS_PRIVATE_FLEET, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_STORE } from '../lib/secrets.internal-constants.js';
+import type { SecretsFleet } from '../lib/secrets-fleet.js';
 import { SECRETS_HEALTH_DEFAULTS, SECRETS_HEALTH_OPTIONS, type SecretsHealthOptions } from './secrets-health.options.js';
 
 /** Per-secret detail in the health payload: freshness and provenance, never the value. */
@@ -29,6 +30,30 @@ export interface SecretHealthDetail {
   pendingVersionId?: string;
 }
 
+/** The fleet bus in the health payload (ids and counters only). */
+export interface SecretsFleetHealthDetail {
+  connected?: boolean;
+  leader?: boolean;
+  watcherMode?: string;
+  received: number;
+  published: number;
+  dropped: number;
+  rateLimited: number;
+  lastMessage?: { secretId: string; versionId: string; at: string };
+}
+
+function fleetDetail(f: NonNullable<ReturnType<SecretsFleet['health']>>): SecretsFleetHealthDetail {
+  return {
+    connected: f.connected,
+    ...(f.watcher ? { leader: f.watcher.leader, watcherMode: f.watcher.mode } : {}),
+    received: f.received,
+    published: f.published,
+    dropped: f.dropped,
+    rateLimited: f.rateLimited,
+    ...(f.lastMessage ? { lastMessage: { secretId: f.lastMessage.secretId, versionId: f.lastMessage.versionId, at: f.lastMessage.at.toISOString() } } : {}),
+  };
+}
+
 /** Per-call options of {@link SecretsHealthIndicator.check}. */
 export interface SecretsHealthCheckOptions {
   /**
@@ -52,6 +77,9 @@ export interface SecretsMigrationHealth {
  *   (AWSPENDING holds the working credentials), or an optional secret failing;
  * - down: a required secret has no usable value, or its stale bound has passed.
  * In migration mode the payload has a `migration` entry listing open mismatches; they do not change the status.
+ * With the `invalidation` option it has a `fleet` entry (bus connected, watcher leader, message
+ * counters, the last message's ids); a bus that is down does not change the status either (the
+ * secrets still refresh on their TTL).
  * Secrets of `secretsConfigLoader` namespaces with a store of their own are reported with the module's.
  * Never throws; the payload lists ids, states and error codes, never values.
  */
@@ -68,6 +96,7 @@ export class SecretsHealthIndicator implements OnApplicationBootstrap {
     @Optional() @Inject(SECRETS_HEALTH_OPTIONS) options?: SecretsHealthOptions,
     @Optional() @Inject(SECRETS_PRIVATE_MIGRATION) private readonly migration?: readonly MigrationView[],
     @Optional() private readonly modules?: ModulesContainer,
+    @Optional() @Inject(SECRETS_PRIVATE_FLEET) private readonly fleet?: SecretsFleet,
   ) {
     this.options = { ...SECRETS_HEALTH_DEFAULTS, ...options };
   }
@@ -119,7 +148,8 @@ export class SecretsHealthIndicator implements OnApplicationBootstrap {
       return session.up({ state: 'up', counts });
     }
     const migration = this.#migration();
-    const extra: { migration?: SecretsMigrationHealth } = migration ? { migration } : {};
+    const fleet = this.fleet?.health();
+    const extra: { migration?: SecretsMigrationHealth; fleet?: SecretsFleetHealthDetail } = { ...(migration ? { migration } : {}), ...(fleet ? { fleet: fleetDetail(fleet) } : {}) };
     if (failing.length > 0) return session.down({ state: 'down', failing, degraded, secrets, ...extra });
     if (degraded.length > 0) {
       const data: Record<string, unknown> = { state: 'degraded', degraded, secrets, ...extra };

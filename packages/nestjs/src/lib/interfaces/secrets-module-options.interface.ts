@@ -3,6 +3,7 @@ import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/
 import type { AuditSink, EnvSource, DotenvSource, SecretSource, SecretStore, SecretStoreOptions, RegionalSourceOptions } from '@keyturn/core';
 import type { SecretClassSchema } from './secret-definition.interface.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { SecretsInvalidationOptions } from './secrets-invalidation-options.interface.js';
 
 /** Names of the built-in sources, tried in the order given. */
 export type SecretSourceName = 'aws' | 'env' | 'dotenv';
@@ -76,6 +77,12 @@ export interface SecretsModuleOptions {
    * @example { attemptTimeoutMs: 2000, primaryRetryMs: 10000 }
    */
   regionFailover?: Pick<RegionalSourceOptions, 'attemptTimeoutMs' | 'primaryRetryMs'>;
+  /**
+   * Push invalidation across a fleet over Redis pub/sub (see {@link SecretsInvalidationOptions}).
+   * @default undefined (no bus: every instance refreshes on its TTL)
+   * @example { redisSecret: 'app/prod/redis', watcher: { prefix: 'app/prod/' } }
+   */
+  invalidation?: SecretsInvalidationOptions;
   /**
    * Endpoint override (the emulator, moto, a VPC endpoint). `AWS_ENDPOINT_URL_SECRETS_MANAGER` is honoured by the SDK too.
    * @default undefined (the AWS endpoint of the region)
