@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const benches = readdirSync(here, { recursive: true })
-  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
+  // Modules under a lib/ folder are shared pieces and child processes of benchmarks, not benchmarks.
+  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && !f.split(/[\\/]/).includes('lib'))
   .sort()
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 

@@ -47,6 +47,13 @@ export function stats(xs) {
   return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
 }
 
+/** The p-th percentile (0-100) of numbers, nearest rank; undefined for none. */
+export function percentile(xs, p) {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
 export const fmtStats = (xs, digits = 1) => {
   const { min, median, max } = stats(xs);
   return `${min.toFixed(digits)} / ${median.toFixed(digits)} / ${max.toFixed(digits)}`;

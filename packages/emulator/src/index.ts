@@ -1,6 +1,7 @@
 export { startEmulator, type EmulatorServer } from './lib/emulator.js';
 export { DEFAULT_CLI_PORT, EMULATOR_DEFAULTS, type EmulatorOptions, type EmulatorLogger } from './lib/emulator.options.js';
 export { FaultInjector, type FaultSpec } from './lib/faults/fault-injector.js';
+export { RequestCounter, type OperationCount, type RequestOutcome } from './lib/metrics/request-counter.js';
 export type { EmulatorCredentials } from './lib/http/sigv4-verifier.js';
 export type { RotationEvent, RotationHandler, RotationOutcome, RotationStep } from './lib/rotation/rotation.types.js';
 export { ROTATION_RETRY_DEFAULTS, type RotationRetryOptions } from './lib/rotation/rotation-retry.options.js';

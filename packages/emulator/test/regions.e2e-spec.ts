@@ -2,7 +2,7 @@
  * One emulator, several regions: the region of a request is the one of its SigV4 scope; each
  * region has its own secrets, its own faults and its own quota buckets.
  */
-import { CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startEmulator, type EmulatorServer } from '../src/index';
 import { clientFor, failure } from './helpers';
 
@@ -85,6 +85,33 @@ describe('AWS quotas mode', () => {
     await expect(west.send(new ListSecretsCommand({}))).resolves.toHaveProperty('SecretList');
     await expect(east.send(new CreateSecretCommand({ Name: 'q/one', SecretString: 'v' }))).resolves.toHaveProperty('ARN');
     await expect(east.send(new GetSecretValueCommand({ SecretId: 'q/one' }))).resolves.toHaveProperty('SecretString', 'v');
+  });
+});
+
+describe('request counter', () => {
+  it('counts the requests it answers by region and operation, throttled and failed ones apart', async () => {
+    // GetSecretValue: a bucket of one request that takes about 17 minutes to refill.
+    const emulator = await startEmulator({ port: 0, regions: ['us-east-1', 'eu-west-1'], quotas: { rates: { GetSecretValue: 0.001 } } });
+    const east = clientFor(emulator.endpoint, { region: 'us-east-1' });
+    const west = clientFor(emulator.endpoint, { region: 'eu-west-1' });
+    try {
+      await east.send(new CreateSecretCommand({ Name: 'count/one', SecretString: 'v' }));
+      emulator.requests.reset();
+      await east.send(new GetSecretValueCommand({ SecretId: 'count/one' }));
+      expect((await failure(east.send(new GetSecretValueCommand({ SecretId: 'count/one' })))).name).toBe('ThrottlingException');
+      expect((await failure(west.send(new DescribeSecretCommand({ SecretId: 'count/missing' })))).name).toBe('ResourceNotFoundException');
+      const counts = emulator.requests.snapshot();
+      expect(counts).toEqual([
+        { region: 'eu-west-1', operation: 'DescribeSecret', requests: 1, throttled: 0, errors: 1, peakPerSecond: 1 },
+        { region: 'us-east-1', operation: 'GetSecretValue', requests: 2, throttled: 1, errors: 0, peakPerSecond: expect.any(Number) },
+      ]);
+      // Two requests within one second, or one in each of two seconds.
+      expect([1, 2]).toContain(counts[1].peakPerSecond);
+    } finally {
+      east.destroy();
+      west.destroy();
+      await emulator.stop();
+    }
   });
 });
 

@@ -45,9 +45,25 @@ describe('RefreshScheduler', () => {
       const from = Date.now() + 12_345;
       scheduler.planRefresh(r, from);
       expect(scheduler.nextAt(r)! - from).toBeGreaterThanOrEqual(0.5 * HOUR);
-      expect(scheduler.nextAt(r)! - from).toBeLessThanOrEqual(0.75 * HOUR);
+      expect(scheduler.nextAt(r)! - from).toBeLessThanOrEqual(HOUR);
       scheduler.stop();
     }
+  });
+
+  it('stores started together spread their refreshes over the jitter range, not over one window', () => {
+    const from = Date.now();
+    const at = [0.05, 0.35, 0.65, 0.95].map((phase) => {
+      const { scheduler } = setup(() => phase);
+      const r: Rec = { id: 'a', ttlMs: HOUR };
+      scheduler.planRefresh(r, from);
+      const next = scheduler.nextAt(r)! - from;
+      scheduler.stop();
+      return next;
+    });
+    // Windows are 60 s here: refreshes in step would all lie within one minute.
+    expect(Math.max(...at) - Math.min(...at)).toBeGreaterThan(0.4 * HOUR);
+    for (const t of at) expect(t).toBeGreaterThanOrEqual(0.5 * HOUR);
+    for (const t of at) expect(t).toBeLessThanOrEqual(HOUR);
   });
 
   it('processes with different phases refresh at different points', () => {
@@ -76,6 +92,21 @@ describe('RefreshScheduler', () => {
     expect(fired).toEqual([['b']]);
     jest.advanceTimersByTime(2 * HOUR);
     expect(fired).toEqual([['b']]);
+  });
+
+  it('an invalidated record is fetched without the eligible ones, which keep their own plan', () => {
+    const { scheduler, fired } = setup();
+    const recs: Rec[] = ['a', 'b', 'c'].map((id) => ({ id, ttlMs: HOUR }));
+    for (const r of recs) scheduler.planRefresh(r, Date.now());
+    const planned = scheduler.nextAt(recs[0])!;
+    jest.advanceTimersByTime(0.6 * HOUR); // every record eligible, none due
+    expect(fired).toEqual([]);
+    scheduler.invalidate([recs[1]]);
+    jest.advanceTimersByTime(0);
+    expect(fired).toEqual([['b']]);
+    expect(scheduler.nextAt(recs[0])).toBe(planned);
+    jest.advanceTimersByTime(planned - Date.now());
+    expect(fired).toEqual([['b'], ['a', 'c']]);
   });
 
   it('retries with backoff and brings a plan forward with planAt, never later', () => {

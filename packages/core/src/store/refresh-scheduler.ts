@@ -14,6 +14,8 @@ export interface ScheduleSlot {
   /** The latest point the record is fetched at, on its own if nothing else runs before. */
   readonly fireAt: number;
   readonly seq: number;
+  /** Planned by an invalidation: when it fires, no merely eligible record goes along. */
+  readonly alone?: boolean;
 }
 
 export interface RefreshSchedulerOptions<R extends Schedulable> {
@@ -90,12 +92,18 @@ class TimeHeap<R> {
  * Every timer of the store, in one place, with one `setTimeout` at a time:
  *
  * - **Refresh windows.** Time is cut into windows of `windowMs`, offset by a random phase drawn
- *   once per process (so a fleet does not refresh in step). A record fetched at `t` becomes
- *   eligible at `t + TTL × jitter[0]` and is due at the last window boundary before
- *   the middle of its jitter range (so within `(mid − window, mid]`, inside the range). When a record is due, every eligible record is fetched with it, so
- *   records with the same TTL converge on one fetch per cycle (ceil(N/20) batch calls).
+ *   once per scheduler (per store). A record fetched at `t` becomes eligible at
+ *   `t + TTL × jitter[0]` and is due at the last window boundary before the point of its jitter
+ *   range that the same phase picks (`jitter[0] + phase × (jitter[1] − jitter[0])` of the TTL;
+ *   within `(point − window, point]`, inside the range). So the instances of a fleet deployed
+ *   together spread their refreshes over the whole jitter range (TTL/2), not over one window,
+ *   and keep them spread cycle after cycle. When a record is due, every eligible record is
+ *   fetched with it, so records with the same TTL converge on one fetch per cycle (ceil(N/20)
+ *   batch calls).
  * - **Backoff** after failures (retries are due at once, and take eligible records along).
- * - **Rotation-aware** refreshes ({@link planAt}) and **external invalidation** ({@link invalidate}).
+ * - **Rotation-aware** refreshes ({@link planAt}) and **external invalidation** ({@link invalidate}),
+ *   which fetches the invalidated records without the eligible ones: a message to a whole fleet
+ *   must not make every instance refresh everything at the same moment.
  * - **Stale bounds**: one timer per record that serves a stale value, cleared when it recovers.
  *
  * Cancelling is O(1): entries of cancelled records stay in the heaps and are skipped when popped.
@@ -154,7 +162,9 @@ export class RefreshScheduler<R extends Schedulable> {
     const fit = Math.max(1, Math.floor((ttl * (hi - lo)) / 4));
     if (fit < this.#windowMs) this.#windowMs = fit;
     const eligibleAt = from + ttl * lo;
-    const target = from + (ttl * (lo + hi)) / 2;
+    // The point of the range is the store's own (its phase): records fetched together stay
+    // together, and the stores of a fleet started together do not refresh together.
+    const target = from + ttl * (lo + (hi - lo) * this.#phase);
     const w = this.#windowMs;
     const offset = this.#phase * w;
     const boundary = offset + Math.floor((target - offset) / w) * w;
@@ -175,13 +185,16 @@ export class RefreshScheduler<R extends Schedulable> {
   }
 
   /**
-   * The seam for external invalidation (a push from AWS, an operator): the records are fetched in
-   * the next turn of the event loop, together with every eligible record. Records fetched at the
-   * moment are left alone (the fetch under way answers).
+   * The seam for external invalidation (a push from AWS, an operator, a fleet bus): the records
+   * are fetched in the next turn of the event loop, with any record due then, but without the
+   * records that are merely eligible. Every instance of a fleet receives the same message at the
+   * same moment; taking eligible records along would make the whole fleet refresh (and batch)
+   * everything at once, against the quotas, and keep those refreshes in step afterwards. Records
+   * fetched at the moment are left alone (the fetch under way answers).
    */
   invalidate(records: Iterable<R>): void {
     const now = this.#now();
-    for (const r of records) this.#plan(r, now, now);
+    for (const r of records) this.#plan(r, now, now, true);
   }
 
   /** Takes a record out of the plan (it is being fetched, evicted, or the store stops). */
@@ -219,13 +232,13 @@ export class RefreshScheduler<R extends Schedulable> {
     return (this.#options.now ?? Date.now)();
   }
 
-  #plan(record: R, eligibleAt: number, fireAt: number): void {
+  #plan(record: R, eligibleAt: number, fireAt: number, alone = false): void {
     if (!this.#running) {
       record.slot = undefined;
       return;
     }
     const seq = ++this.#seq;
-    record.slot = { eligibleAt, fireAt, seq };
+    record.slot = alone ? { eligibleAt, fireAt, seq, alone } : { eligibleAt, fireAt, seq };
     this.#due.push({ at: fireAt, record, seq });
     this.#eligible.push({ at: eligibleAt, record, seq });
     if (fireAt < this.#timerAt) this.#arm(fireAt);
@@ -254,12 +267,16 @@ export class RefreshScheduler<R extends Schedulable> {
     if (!this.#running) return;
     const now = this.#now();
     const due = new Set<R>();
+    let takeEligible = false;
     for (let top = this.#due.peek(); top && top.at <= now; top = this.#due.peek()) {
       this.#due.pop();
-      if (this.#live(top)) due.add(top.record);
+      if (!this.#live(top)) continue;
+      due.add(top.record);
+      if (!top.record.slot?.alone) takeEligible = true;
     }
     if (due.size > 0) {
-      for (let top = this.#eligible.peek(); top && top.at <= now; top = this.#eligible.peek()) {
+      // Records due on their own take every eligible record along; invalidated ones do not.
+      for (let top = takeEligible ? this.#eligible.peek() : undefined; top && top.at <= now; top = this.#eligible.peek()) {
         this.#eligible.pop();
         if (this.#live(top)) due.add(top.record);
       }

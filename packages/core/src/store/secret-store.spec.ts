@@ -81,6 +81,29 @@ describe('SecretStore', () => {
     await store.stop();
   });
 
+  it('startupJitterMs: start() fetches after a random part of it; a secret registered meanwhile joins that fetch; a second start() does not wait', async () => {
+    const { store, source } = setup({ a: 'A', b: 'B', c: 'C' }, { startupJitterMs: 10_000, random: () => 0.25 });
+    const a = store.register({ ref: 'a' });
+    let started = false;
+    const first = store.start().then(() => (started = true));
+    await advance(2_499);
+    expect(source.calls).toHaveLength(0);
+    expect(started).toBe(false);
+    const b = store.register({ ref: 'b' });
+    await advance(1);
+    await first;
+    expect(source.calls.map((c) => c.map((r) => r.secretId))).toEqual([['a', 'b']]);
+    expect([a.get().text(), b.get().text()]).toEqual(['A', 'B']);
+    store.register({ ref: 'c' });
+    let again = false;
+    const second = store.start().then(() => (again = true));
+    await advance(0);
+    await second;
+    expect(again).toBe(true);
+    expect(source.calls.map((c) => c.map((r) => r.secretId))).toEqual([['a', 'b'], ['c']]);
+    await store.stop();
+  });
+
   it('throws at definition time for a malformed reference', () => {
     const { store } = setup();
     expect(() => store.register({ ref: 'bad name' })).toThrow(InvalidSecretReferenceError);

@@ -131,10 +131,16 @@ export class SecretStore {
 
   /**
    * Loads everything registered and not loaded yet, in one batch, then keeps it refreshed in the
-   * background. Calling it again loads what was registered since.
+   * background. Calling it again loads what was registered since. With `startupJitterMs`, the first
+   * call waits a random delay in [0, startupJitterMs] before its fetch.
    * @throws SecretsStartupError listing every required secret that could not be loaded (the store is stopped)
    */
   async start(): Promise<void> {
+    const jitterMs = this.#options.startupJitterMs ?? SECRET_STORE_DEFAULTS.startupJitterMs;
+    if (jitterMs > 0 && !this.#scheduler.running) {
+      // Before the scheduler runs: a secret registered meanwhile waits for this fetch too.
+      await new Promise((resolve) => setTimeout(resolve, Math.round(this.#random() * jitterMs)));
+    }
     this.#scheduler.start();
     void this.#fetcher.source;
     if (!this.#otel && this.#options.metrics?.openTelemetry !== false) {
@@ -205,7 +211,9 @@ export class SecretStore {
 
   /**
    * Marks the entries of `secretId` as out of date: they are fetched in the next turn of the event
-   * loop, in one batch with anything else due (the seam for push invalidation). Reads keep serving
+   * loop, in one batch with anything else due, but without the secrets that are merely eligible
+   * for their regular refresh (a fleet receiving the same message must not refresh everything at
+   * once; the seam for push invalidation). Reads keep serving
    * the current value meanwhile. Entries with a fetch under way are not fetched again (that fetch
    * answers). Unknown ids, and a stopped store, are ignored.
    * @returns settles when the fetches it waits for have ended (whatever their outcome); callers

@@ -12,6 +12,7 @@ export const SECRET_STORE_DEFAULTS = {
   fetchTimeoutMs: 30_000,
   minRefreshIntervalMs: 1000,
   refreshWindowMs: 60_000,
+  startupJitterMs: 0,
   rotationAware: true,
   rotationRefreshDelayMs: 120_000,
 } satisfies Required<Omit<SecretStoreOptions, 'sources' | 'logger' | 'audit' | 'metrics' | 'random' | 'backoff'>> & {

@@ -113,12 +113,24 @@ export interface SecretStoreOptions {
   minRefreshIntervalMs?: number;
   /**
    * Secrets due for a refresh are fetched together at the boundaries of windows of this length
-   * (aligned to a random phase per process, so a fleet does not refresh in step). The effective
+   * (aligned to a random phase per store, which also picks the store's point in the jitter range,
+   * so a fleet does not refresh in step). The effective
    * window is never longer than a quarter of the shortest TTL, so every refresh still happens within
    * the jitter range.
    * @default 60_000
    */
   refreshWindowMs?: number;
+  /**
+   * Spreads the first load of a fleet deployed at once: `start()` waits a random delay in
+   * [0, startupJitterMs] before its fetch. A fleet's first loads cost ceil(secrets / 20)
+   * BatchGetSecretValue calls per instance against a quota of 100/s per account and region, so
+   * 500 instances of 50 secrets need at least 15 s between them to stay under it; the jitter adds
+   * to the spread of the deployment itself. `load()` and secrets registered after `start()` do
+   * not wait.
+   * @default 0 (no delay)
+   * @example 10_000
+   */
+  startupJitterMs?: number;
   /**
    * Rotation-aware timing: after a new version is taken, the store asks the source when the
    * secret's next rotation is scheduled (DescribeSecret's NextRotationDate on AWS) and refreshes

@@ -7,6 +7,7 @@ import { EmulatorHttpServer } from './http/emulator-http-server.js';
 import { SigV4Verifier } from './http/sigv4-verifier.js';
 import { isLoopbackAddress } from './http/emulator-http-server.js';
 import { regionOfArn, SecretRepository, SecretStore } from './model/secret-repository.js';
+import { RequestCounter } from './metrics/request-counter.js';
 import { QuotaLimiter } from './quotas/quota-limiter.js';
 import { JournalPersistence } from './persistence/journal-persistence.js';
 import { MemoryPersistence, type Persistence } from './persistence/persistence.js';
@@ -25,6 +26,8 @@ export interface EmulatorServer {
   readonly region: string;
   /** Injected faults (latency, throttling, 5xx, outage). */
   readonly faults: FaultInjector;
+  /** API requests answered so far by region and operation (totals, throttled, errors, peak per second); `reset()` starts afresh. */
+  readonly requests: RequestCounter;
   /** Stops listening, cancels rotations and timers, and closes the store. */
   stop(): Promise<void>;
   /** Registers (or replaces) the rotation function for a RotationLambdaARN. */
@@ -105,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
   const faults = new FaultInjector();
+  const requests = new RequestCounter();
   const hostCheck = o.hostCheck ?? (isLoopbackAddress(o.host) || o.host === 'localhost');
   const http = new EmulatorHttpServer({
     host: o.host,
@@ -115,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     quotas: o.quotas ? new QuotaLimiter(o.quotas === true ? {} : o.quotas) : undefined,
     verifier: o.credentials && o.credentials.length > 0 ? new SigV4Verifier(o.credentials, servesRegion) : undefined,
     log,
+    requests,
     maxBodyBytes: o.maxBodyBytes,
     allowedHosts: hostCheck ? (o.allowedHosts ?? []) : undefined,
     adminFromAnyAddress: o.adminFromAnyAddress,
@@ -151,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: http.port,
     region: o.region,
     faults,
+    requests,
     seeded,
     registerRotationHandler: (arn, handler) => registry.register(arn, handler),
     waitForRotation: (secretId, opts) => {

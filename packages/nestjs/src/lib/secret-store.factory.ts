@@ -75,6 +75,7 @@ export function createSecretStoreResources(options: ResolvedSecretsOptions, logg
     ttlMs: options.ttlMs,
     staleIfErrorMs: options.staleIfErrorMs,
     refreshJitter: [options.refreshJitter[0], options.refreshJitter[1]],
+    ...(options.startupJitterMs !== undefined ? { startupJitterMs: options.startupJitterMs } : {}),
     ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
     logger,
     ...(options.audit !== undefined ? { audit: options.audit } : {}),

@@ -33,6 +33,11 @@ describe('resolveSecretsOptions', () => {
     expect(problems({ tenants: { template: 'clients/fixed' } })[0]).toMatch(/containing \{tenant\}/);
   });
 
+  it('checks startupJitterMs', () => {
+    expect(problems({ startupJitterMs: -5 })).toEqual(['startupJitterMs must be 0 or a positive number of milliseconds (got -5)']);
+    expect(resolveSecretsOptions({ startupJitterMs: 20_000 }).startupJitterMs).toBe(20_000);
+  });
+
   it('refuses a client together with endpoint settings', () => {
     expect(problems({ client: {}, region: 'eu-west-1' })[0]).toMatch(/either client or region/);
   });

@@ -30,6 +30,9 @@ export function resolveSecretsOptions(options: SecretsModuleOptions | undefined)
   if (o.staleIfErrorMs !== undefined && !(typeof o.staleIfErrorMs === 'number' && o.staleIfErrorMs >= 0 && Number.isFinite(o.staleIfErrorMs))) {
     problems.push(`staleIfErrorMs must be 0 or a positive number of milliseconds (got ${String(o.staleIfErrorMs)})`);
   }
+  if (o.startupJitterMs !== undefined && !(typeof o.startupJitterMs === 'number' && o.startupJitterMs >= 0 && Number.isFinite(o.startupJitterMs))) {
+    problems.push(`startupJitterMs must be 0 or a positive number of milliseconds (got ${String(o.startupJitterMs)})`);
+  }
   if (o.refreshJitter !== undefined) {
     const j = o.refreshJitter;
     if (!Array.isArray(j) || j.length !== 2 || !(j[0] > 0 && j[0] <= j[1] && j[1] <= 1)) {

@@ -6,6 +6,7 @@ import { Input } from '../api/input.js';
 import type { SecretsManagerService } from '../api/secrets-manager.service.js';
 import { Errors, ServiceError } from '../errors/service-error.js';
 import { FaultSpecError, parseFaultSpec, type FaultInjector, type FaultSpec } from '../faults/fault-injector.js';
+import type { RequestCounter, RequestOutcome } from '../metrics/request-counter.js';
 import type { QuotaLimiter } from '../quotas/quota-limiter.js';
 import type { SigV4Verifier } from './sigv4-verifier.js';
 
@@ -23,6 +24,8 @@ export interface EmulatorHttpServerOptions {
   verifier?: SigV4Verifier;
   /** One line per request (operation, secret id, status, latency); never values. */
   log?: (msg: string) => void;
+  /** Counts API requests by region, operation and outcome. */
+  requests?: RequestCounter;
   /**
    * Largest request body accepted, in bytes. 65,536-character values escaped as `\uXXXX` plus
    * JSON overhead stay well below it.
@@ -65,6 +68,12 @@ export function hostName(header: string | undefined): string {
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
   const colon = h.indexOf(':');
   return colon === -1 ? h : h.slice(0, colon);
+}
+
+/** How the request counter sorts a request: by its status and the error code written to the log. */
+function requestOutcome(status: number, outcome: string): RequestOutcome {
+  if (outcome === ' ThrottlingException') return 'throttled';
+  return status >= 200 && status < 300 && outcome === '' ? 'ok' : 'error';
 }
 
 /** The region of the SigV4 credential scope in an Authorization header, if any. */
@@ -229,6 +238,8 @@ export class EmulatorHttpServer {
     let operation = '-';
     let target = '-';
     let outcome = '';
+    /** Region and operation of an API request, once both are known (what the request counter counts). */
+    let counted: { region: string; operation: string } | undefined;
     req.on('error', () => undefined);
     try {
       if (this.allowedHosts && !this.allowedHosts.has(hostName(req.headers.host))) {
@@ -260,6 +271,7 @@ export class EmulatorHttpServer {
       const handler = name !== undefined && Object.hasOwn(service.operations, name) ? service.operations[name] : undefined;
       if (req.method !== 'POST' || !handler || name === undefined) throw Errors.unknownOperation();
       operation = name;
+      counted = { region, operation: name };
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!ACCEPTED_TYPES.has(contentType)) {
         throw Errors.unknownOperation(`The content type '${contentType || 'none'}' is not supported; send ${JSON_TYPE}.`);
@@ -294,6 +306,7 @@ export class EmulatorHttpServer {
       else outcome = ` ${err.code}`;
       if (!res.headersSent && !res.destroyed) this.sendError(res, requestId, err);
     } finally {
+      if (counted) this.options.requests?.record(counted.region, counted.operation, requestOutcome(res.statusCode, outcome));
       const ms = (performance.now() - started).toFixed(1);
       this.options.log?.(`${operation} ${target} ${res.statusCode}${outcome} ${ms}ms`);
     }

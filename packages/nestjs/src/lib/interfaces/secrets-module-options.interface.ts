@@ -136,6 +136,13 @@ export interface SecretsModuleOptions {
    */
   refreshJitter?: readonly [number, number];
   /**
+   * Spreads the first load of a fleet deployed at once: the store waits a random delay in
+   * [0, startupJitterMs] before it loads the secrets at start-up (the store's `startupJitterMs`).
+   * @default 0 (no delay)
+   * @example 20_000
+   */
+  startupJitterMs?: number;
+  /**
    * Retry backoff after failed refreshes: doubling from `initialMs` to a plateau at `maxMs`, with jitter.
    * @default { initialMs: 1000, maxMs: 120_000 }
    * @example { initialMs: 500, maxMs: 60_000 }
