@@ -63,7 +63,7 @@ export interface FleetInvalidationStats {
 /**
  * Connects a store to a fleet bus:
  * - a received message for a secret the store holds at another version invalidates it (the
- *   store's `invalidate` seam: a fetch in the next turn, batched with anything due); messages for
+ *   store's `invalidate` seam: a fetch in the next turn, batched with other invalidations); messages for
  *   a secret whose refresh is still pending join it; refreshes go through a token bucket, and those
  *   over the rate wait for a token instead of being lost;
  * - a new AWSCURRENT version this instance takes (a `rotation` event) is published, unless the
