@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as api from '../src/index';
 import { ensureBuilt, PACKAGE_DIR } from './bin';
 
-const EXPORTS = ['AWS_QUOTAS', 'DEFAULT_CLI_PORT', 'EMULATOR_CLI_FLAGS', 'EMULATOR_DEFAULTS', 'EmulatorCliUsageError', 'FaultInjector', 'ROTATION_RETRY_DEFAULTS', 'SeedParseError', 'ServiceError', 'StoreCorruptError', 'VERSION', 'emulatorOptionsFromFlags', 'emulatorUsage', 'parseEmulatorArgs', 'startEmulator'];
+const EXPORTS = ['AWS_QUOTAS', 'DEFAULT_CLI_PORT', 'EMULATOR_CLI_FLAGS', 'EMULATOR_DEFAULTS', 'EmulatorCliUsageError', 'FaultInjector', 'ROTATION_RETRY_DEFAULTS', 'RequestCounter', 'SeedParseError', 'ServiceError', 'StoreCorruptError', 'VERSION', 'emulatorOptionsFromFlags', 'emulatorUsage', 'parseEmulatorArgs', 'startEmulator'];
 
 describe('package entry points', () => {
   beforeAll(() => ensureBuilt());
