@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyturnLogger } from '../observability/audit.js';
-import type { FleetMessageOutcome } from '../observability/metrics.js';
+import type { FleetMessageOutcome, FleetMetricsSnapshot } from '../observability/metrics.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { SecretState } from '../store/store.types.js';
 import { INSPECT } from '../values/redaction.js';
@@ -43,16 +43,10 @@ export interface FleetInvalidationOptions {
 }
 
 /** What {@link FleetInvalidation.stats} reports (health details). */
-export interface FleetInvalidationStats {
+export interface FleetInvalidationStats extends Omit<FleetMetricsSnapshot, 'leader'> {
   instanceId: string;
   /** Whether the bus says it is connected (undefined when it cannot tell). */
   connected?: boolean;
-  received: number;
-  published: number;
-  dropped: number;
-  rateLimited: number;
-  coalesced: number;
-  refreshes: number;
   /** Secrets with a refresh planned or under way because of the bus, and held back by the rate limit. */
   pending: number;
   deferred: number;
