@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@keyturn/core';
 import { arg, percentile, sleep } from '../lib/harness.mjs';
-import { cleanup, cleanupOnSignals, startChild, startRedisServer } from './lib/processes.mjs';
+import { cleanup, cleanupOnSignals, startChild, startRedisServer } from '../lib/processes.mjs';
 
 const PROCESSES = arg('processes', 5);
 const STORES = arg('stores', 10);

@@ -3,7 +3,7 @@
 // through the API, then answers the parent's calls: request counts, faults, out-of-band writes.
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWS_QUOTAS, startEmulator } from '@keyturn/emulator';
-import { serveCalls } from './processes.mjs';
+import { serveCalls } from '../../lib/processes.mjs';
 
 let emulator;
 let client;

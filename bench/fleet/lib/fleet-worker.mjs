@@ -8,7 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RegionalSource, SecretStore } from '@keyturn/core';
-import { serveCalls } from './processes.mjs';
+import { serveCalls } from '../../lib/processes.mjs';
 import { connectPush } from './push-mode.mjs';
 
 const silent = { log() {}, warn() {}, error() {} };
