@@ -3,8 +3,9 @@
 // per region), all registering the same secrets. It starts them at random moments of a deploy
 // window, restarts the ones whose start-up failed after a crash-loop back-off (as an orchestrator
 // would), reads every secret of every started instance on a timer (a read fails when get()
-// throws), and reports to the parent: start-ups, version changes of the watched secret, and
-// whether each instance serves from the primary or the replica region.
+// throws), and reports to the parent: start-ups, version changes of the watched secret, whether
+// each instance serves from the primary or the replica region, and (during an outage) its fetches
+// to the primary region.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RegionalSource, SecretStore } from '@keyturn/core';
@@ -17,6 +18,9 @@ let config;
 let reads = 0;
 let failedReads = 0;
 let readTimer;
+/** Whether fetches to the primary region are reported to the parent (during an outage). */
+let reportPrimaryFetches = false;
+const FETCHES = new Set(['BatchGetSecretValue', 'GetSecretValue']);
 // How late this process's timers run: when it is large, results are the machine's, not the fleet's.
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 loopDelay.enable();
@@ -34,6 +38,10 @@ const { emit } = serveCalls({
     }
     readTimer = setInterval(readAll, config.readIntervalMs);
     return Promise.all(started);
+  },
+  /** Reports (or stops reporting) each instance's fetches to the primary region. */
+  reportPrimaryFetches: ({ on }) => {
+    reportPrimaryFetches = on;
   },
   stats: () => ({ reads, failedReads, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 }),
   resetStats: () => {
@@ -57,6 +65,11 @@ async function startInstance(instance) {
       [config.primary, config.replica].map((region) => [region, new SecretsManagerClient({ endpoint: config.endpoint, region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } })]),
     );
     const source = new RegionalSource({ regions: [config.primary, config.replica], clients });
+    source.observe({
+      apiCall: (operation, region) => {
+        if (reportPrimaryFetches && region === config.primary && FETCHES.has(operation)) emit({ type: 'primaryFetch', instance: instance.id, at: Date.now() });
+      },
+    });
     const store = new SecretStore({ sources: source, ttlMs: config.ttlMs, startupJitterMs: config.startupJitterMs, logger: silent, metrics: { openTelemetry: false } });
     const entries = config.secrets.map((ref) => store.register({ ref }));
     try {
