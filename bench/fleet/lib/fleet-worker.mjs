@@ -55,6 +55,20 @@ const { emit } = serveCalls({
   },
 });
 
+/**
+ * The store's random draws (its start-up delay, its point in the refresh range). Each simulated
+ * instance stands for 1 / scale instances of the real fleet, whose independent draws spread evenly
+ * over a range (hundreds of draws per range); 50 independent draws would instead clump, each clump
+ * carrying ten instances' calls at once. So by default instance k of n draws within the k-th n-th
+ * of the range (in a shuffled order), which gives each second the load of the real fleet;
+ * `independentDraws` keeps plain Math.random.
+ */
+function randomOf(id) {
+  if (config.independentDraws) return Math.random;
+  const slot = config.slots[id];
+  return () => (slot + Math.random()) / config.slots.length;
+}
+
 /** Starts one instance until it is up; every failed start-up is reported, then retried after the back-off. */
 async function startInstance(instance) {
   const failures = [];
@@ -70,7 +84,7 @@ async function startInstance(instance) {
         if (reportPrimaryFetches && region === config.primary && FETCHES.has(operation)) emit({ type: 'primaryFetch', instance: instance.id, at: Date.now() });
       },
     });
-    const store = new SecretStore({ sources: source, ttlMs: config.ttlMs, startupJitterMs: config.startupJitterMs, logger: silent, metrics: { openTelemetry: false } });
+    const store = new SecretStore({ sources: source, ttlMs: config.ttlMs, startupJitterMs: config.startupJitterMs, random: randomOf(instance.id), logger: silent, metrics: { openTelemetry: false } });
     const entries = config.secrets.map((ref) => store.register({ ref }));
     try {
       await store.start();
