@@ -17,7 +17,7 @@
 //      during the outage serves from the replica, time back to the primary after recovery.
 // Run by hand after `npm run build`: node bench/fleet/fleet.mjs [--processes 5] [--stores 10]
 //   [--secrets 50] [--fleet 500] [--ttl 120000] [--deploy-window 5000] [--startup-jitter <ms>]
-//   [--rotations 3] [--out-of-band 3] [--outage 30000] [--modes polling,push]
+//   [--rotations 3] [--out-of-band 3] [--outage 30000] [--modes polling,push] [--independent-draws]
 // Needs redis-server on the PATH for the push mode. Never part of the test suite.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
