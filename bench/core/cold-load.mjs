@@ -5,24 +5,14 @@
 // Needs `moto_server` on the PATH (pip install 'moto[server]>=5.2,<5.3'; or set MOTO_SERVER_BIN).
 // Never part of the test suite.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SecretStore, AwsSecretsManagerSource } from '@keyturn/core';
 import { arg, countingClient, fmtCalls } from '../lib/harness.mjs';
+import { freePort } from '../lib/processes.mjs';
 
 const N = arg('secrets', 100);
 const ROUNDS = arg('rounds', 5);
-
-const freePort = () =>
-  new Promise((ok, ko) => {
-    const s = createServer();
-    s.on('error', ko);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -177,3 +177,35 @@ it('honours AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK resolves it; Keyturn adds 
     }
   }
 });
+
+describe('against the AWS quotas of the emulator', () => {
+  let limited: TestEmulator | undefined;
+
+  beforeAll(async () => {
+    // One BatchGetSecretValue per second (a bucket of one): of three chunks sent together, two are throttled.
+    limited = await startTestEmulator({ quotas: { rates: { BatchGetSecretValue: 1 } } });
+  });
+
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('reads the ids of throttled BatchGetSecretValue calls with GetSecretValue at once: the SDK does not retry them', async () => {
+    const server = limited!.server();
+    // The SDK's default of 3 attempts, which would retry a throttled call.
+    const client = new SecretsManagerClient({ ...testClientConfig(limited!.endpoint), maxAttempts: 3 });
+    clients.push(client);
+    const names = Array.from({ length: 45 }, (_, i) => `quota/s${String(i).padStart(2, '0')}`);
+    for (const name of names) await client.send(new CreateSecretCommand({ Name: name, SecretString: name }));
+    server.requests.reset();
+    const { store } = newStore(client);
+    const entries = names.map((n) => store.register({ ref: n }));
+    await store.start();
+    expect(entries.map((e) => e.get().text())).toEqual(names);
+    const counts = Object.fromEntries(server.requests.snapshot().map((c) => [c.operation, c]));
+    expect([counts.BatchGetSecretValue?.requests, counts.BatchGetSecretValue?.throttled]).toEqual([3, 2]);
+    // The ids of the two throttled chunks (20 + 5, or 20 + 20), one GetSecretValue each, none throttled.
+    expect([25, 40]).toContain(counts.GetSecretValue?.requests);
+    expect(counts.GetSecretValue?.throttled).toBe(0);
+  });
+});

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AwsSecretsManagerSource } from './aws-secrets-manager.source.js';
 
@@ -73,6 +74,35 @@ describe('AwsSecretsManagerSource', () => {
     expect(source.batchRefusal).toBe(name);
     await source.fetch([{ secretId: 'a' }, { secretId: 'b' }]);
     expect(inputs.map((i) => i.op)).toEqual(['BatchGetSecretValue', 'GetSecretValue', 'GetSecretValue', 'GetSecretValue', 'GetSecretValue']);
+    client.destroy();
+  });
+
+  it('reads the ids of a throttled BatchGetSecretValue with GetSecretValue at once: the SDK does not retry the batch', async () => {
+    // The SDK's own HTTP layer replaced at the request handler, so its retry strategy (3 attempts,
+    // throttling retried) and error deserialization run as against AWS.
+    const sent: string[] = [];
+    const respond = (statusCode: number, body: object, headers: Record<string, string> = {}) => ({
+      response: { statusCode, headers: { 'content-type': 'application/x-amz-json-1.1', ...headers }, body: Readable.from([Buffer.from(JSON.stringify(body))]) },
+    });
+    const client = new SecretsManagerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+      maxAttempts: 3,
+      requestHandler: {
+        handle: async (request: { headers: Record<string, string>; body: string }) => {
+          const op = String(request.headers['x-amz-target']).split('.')[1];
+          sent.push(op);
+          if (op === 'BatchGetSecretValue') return respond(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+          return respond(200, entry(JSON.parse(String(request.body)).SecretId));
+        },
+      } as never,
+    });
+    const source = new AwsSecretsManagerSource({ client });
+    const results = await source.fetch([{ secretId: 'a' }, { secretId: 'b' }]);
+    expect(results.map((r) => r.ok && r.value.text())).toEqual(['val-a', 'val-b']);
+    expect(sent).toEqual(['BatchGetSecretValue', 'GetSecretValue', 'GetSecretValue']);
+    expect(source.apiCalls()).toEqual({ BatchGetSecretValue: 1, GetSecretValue: 2 });
+    expect(source.batchRefusal).toBeUndefined();
     client.destroy();
   });
 

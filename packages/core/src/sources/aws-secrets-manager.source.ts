@@ -169,15 +169,18 @@ export class AwsSecretsManagerSource implements SecretSource {
     do {
       let page;
       try {
-        page = await this.client.send(new BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken }), { abortSignal: signal });
+        const command = new BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken });
+        command.middlewareStack.add(noRetryWhenThrottled, NO_RETRY_WHEN_THROTTLED);
+        page = await this.client.send(command, { abortSignal: signal });
       } catch (err) {
         if (isBatchRefusal(err)) {
           this.#batchRefusal = errorCode(err) ?? 'Unsupported';
           return out;
         }
-        if (isThrottling(err)) {
+        if (err instanceof BatchThrottled || isThrottling(err)) {
           // BatchGetSecretValue has a quota of its own (100/s per account and region, against
-          // 10,000/s for GetSecretValue): the ids left unanswered go to GetSecretValue instead.
+          // 10,000/s for GetSecretValue): the ids left unanswered go to GetSecretValue instead, at
+          // once (the SDK's retries would add to the exhausted quota and delay the start-up).
           return out;
         }
         if (isTransientError(err)) {
@@ -264,6 +267,29 @@ function matches(id: string, name?: string, arn?: string): boolean {
   if (id === name || id === arn) return true;
   return id.startsWith('arn:') && arn !== undefined && arn.startsWith(`${id}-`) && arn.length === id.length + 7;
 }
+
+/**
+ * A throttled BatchGetSecretValue, as the SDK's retry strategy sees it: not a throttling error, so
+ * it is not retried (the source reads those ids with GetSecretValue instead).
+ */
+class BatchThrottled extends Error {
+  constructor(readonly code: string | undefined) {
+    super(`BatchGetSecretValue throttled (${code ?? 'throttling'})`);
+    this.name = 'BatchThrottled';
+  }
+}
+
+/** Inside the SDK's retry middleware (deserialize step): turns a throttling error into {@link BatchThrottled}. */
+const noRetryWhenThrottled =
+  <A, R>(next: (args: A) => Promise<R>) =>
+  async (args: A): Promise<R> => {
+  try {
+    return await next(args);
+  } catch (err) {
+    throw isThrottling(err) ? new BatchThrottled(errorCode(err)) : err;
+  }
+};
+const NO_RETRY_WHEN_THROTTLED = { step: 'deserialize', priority: 'high', name: 'keyturnBatchNoRetryWhenThrottled' } as const;
 
 function isThrottling(err: unknown): boolean {
   const code = errorCode(err);

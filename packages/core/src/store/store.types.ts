@@ -123,12 +123,12 @@ export interface SecretStoreOptions {
   /**
    * Spreads the first load of a fleet deployed at once: `start()` waits a random delay in
    * [0, startupJitterMs] before its fetch. A fleet's first loads cost ceil(secrets / 20)
-   * BatchGetSecretValue calls per instance against a quota of 100/s per account and region, so
-   * 500 instances of 50 secrets need at least 15 s between them to stay under it; the jitter adds
-   * to the spread of the deployment itself. `load()` and secrets registered after `start()` do
-   * not wait.
+   * BatchGetSecretValue calls per instance against a quota of 100/s per account and region. Sizing
+   * rule: instances × ceil(secrets / 20) / (quota × 0.5), e.g. 500 instances of 50 secrets: 1,500
+   * calls at half of 100/s → 30 s; the jitter adds to the spread of the deployment itself.
+   * `load()` and secrets registered after `start()` do not wait.
    * @default 0 (no delay)
-   * @example 10_000
+   * @example 30_000
    */
   startupJitterMs?: number;
   /**

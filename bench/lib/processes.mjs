@@ -1,4 +1,4 @@
-// Process orchestration of the fleet benchmark: child Node processes spoken to over IPC with
+// Process orchestration shared by the benchmarks: child Node processes spoken to over IPC with
 // request/answer calls, a private redis-server on a free port, and one cleanup path that stops
 // everything started (also on failure, SIGINT and SIGTERM).
 import { fork, spawn } from 'node:child_process';
