@@ -1,26 +1,14 @@
-import { generatePassword } from '@keyturn/core/connections';
+import { generatePassword, type PasswordOptions } from '@keyturn/core/connections';
 import { Errors } from '../errors/service-error.js';
-
-/** GetRandomPassword's options (Secrets Manager defaults). */
-export interface PasswordOptions {
-  length: number;
-  excludeCharacters: string;
-  excludeNumbers: boolean;
-  excludePunctuation: boolean;
-  excludeUppercase: boolean;
-  excludeLowercase: boolean;
-  includeSpace: boolean;
-  requireEachIncludedType: boolean;
-}
 
 /**
  * A password from Keyturn's one generator (`generatePassword` of @keyturn/core/connections, which
- * has GetRandomPassword's semantics); options it cannot satisfy are the service's
+ * has GetRandomPassword's semantics and defaults); options it cannot satisfy are the service's
  * InvalidParameterException.
  */
-export function randomPassword({ length, ...options }: PasswordOptions): string {
+export function randomPassword(options: Omit<PasswordOptions, 'characters'>): string {
   try {
-    return generatePassword({ ...options, passwordLength: length });
+    return generatePassword(options);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     const message = error.message.replace(/^passwordLength/, 'PasswordLength');

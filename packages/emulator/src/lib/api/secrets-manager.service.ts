@@ -884,14 +884,15 @@ export class SecretsManagerService {
 
   getRandomPassword(input: Input): Output {
     const password = randomPassword({
-      length: input.integer('PasswordLength', { min: 1, max: 4096 }) ?? 32,
-      excludeCharacters: input.string('ExcludeCharacters', { max: 4096 }) ?? '',
-      excludeNumbers: input.boolean('ExcludeNumbers') ?? false,
-      excludePunctuation: input.boolean('ExcludePunctuation') ?? false,
-      excludeUppercase: input.boolean('ExcludeUppercase') ?? false,
-      excludeLowercase: input.boolean('ExcludeLowercase') ?? false,
-      includeSpace: input.boolean('IncludeSpace') ?? false,
-      requireEachIncludedType: input.boolean('RequireEachIncludedType') ?? true,
+      // Unset parameters take GetRandomPassword's defaults (PASSWORD_DEFAULTS of the generator).
+      passwordLength: input.integer('PasswordLength', { min: 1, max: 4096 }),
+      excludeCharacters: input.string('ExcludeCharacters', { max: 4096 }),
+      excludeNumbers: input.boolean('ExcludeNumbers'),
+      excludePunctuation: input.boolean('ExcludePunctuation'),
+      excludeUppercase: input.boolean('ExcludeUppercase'),
+      excludeLowercase: input.boolean('ExcludeLowercase'),
+      includeSpace: input.boolean('IncludeSpace'),
+      requireEachIncludedType: input.boolean('RequireEachIncludedType'),
     });
     return { RandomPassword: password };
   }
