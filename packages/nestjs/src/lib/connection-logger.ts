@@ -6,8 +6,8 @@ import type { ConnectionLogger } from '@keyturn/core/connections';
 const moduleLoggers = new WeakMap<object, KeyturnLogger>();
 
 /** Records the `SecretsModule` logger of `service` (called by `SecretsService` itself). */
-export function setModuleLogger(service: object, logger: KeyturnLogger | undefined): void {
-  if (logger) moduleLoggers.set(service, logger);
+export function setModuleLogger(service: object, logger: KeyturnLogger): void {
+  moduleLoggers.set(service, logger);
 }
 
 /**

@@ -58,6 +58,6 @@ const SILENT: KeyturnLogger = { log: () => undefined, warn: () => undefined, err
     { provide: SECRETS_PRIVATE_SERVICE, useExisting: SecretsService },
     { provide: SECRETS_PRIVATE_MIGRATION, useFactory: (resources: SecretStoreResources) => resources.migration, inject: [SECRET_STORE_RESOURCES] },
   ],
-  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, KEYTURN_LOGGER, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_FLEET],
+  exports: [SecretHandleFactory, RESOLVED_SECRETS_OPTIONS, SECRETS_PRIVATE_STORE, SECRETS_PRIVATE_SERVICE, SECRETS_PRIVATE_MIGRATION, SECRETS_PRIVATE_FLEET],
 })
 export class SecretsCoreModule extends ConfigurableSecretsModule {}

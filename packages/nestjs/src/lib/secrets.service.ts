@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { KeyturnLogger, SecretState, SecretStore } from '@keyturn/core';
 import { setModuleLogger } from './connection-logger.js';
 import type { SecretDefinition } from './interfaces/secret-definition.interface.js';
@@ -18,7 +18,7 @@ export class SecretsService {
     @Inject(SECRET_STORE) private readonly secretStore: SecretStore,
     private readonly handles: SecretHandleFactory,
     private readonly tenants: TenantSecrets,
-    @Optional() @Inject(KEYTURN_LOGGER) logger?: KeyturnLogger,
+    @Inject(KEYTURN_LOGGER) logger: KeyturnLogger,
   ) {
     setModuleLogger(this, logger);
   }
