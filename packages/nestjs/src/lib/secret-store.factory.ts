@@ -1,3 +1,4 @@
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { AwsSecretsManagerSource, ChainSource, RegionalSource, DotenvSource, EnvSource, SecretStore, SideBySideSource, type KeyturnLogger, type SecretMismatch, type SecretSource } from '@keyturn/core';
 import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
 
@@ -21,6 +22,20 @@ export interface MigrationView {
 const isMigrationView = (s: SecretSource): s is SecretSource & MigrationView =>
   typeof (s as Partial<MigrationView>).mismatches === 'function' && ((s as Partial<MigrationView>).prefer === 'old' || (s as Partial<MigrationView>).prefer === 'new');
 
+/** The AWS SDK client settings the options name (region, endpoint, credentials). */
+export function awsClientConfig(options: ResolvedSecretsOptions): SecretsManagerClientConfig {
+  return {
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+  };
+}
+
+/** The settings without the region (a regional source sets one per region). */
+function withoutRegion({ region: _region, ...config }: SecretsManagerClientConfig): SecretsManagerClientConfig {
+  return config;
+}
+
 /** Builds the sources named in the options, in order; user-provided source objects are used as is. */
 function createSources(options: ResolvedSecretsOptions): { sources: SecretSource[]; owned: SecretSource[] } {
   const owned: SecretSource[] = [];
@@ -32,21 +47,12 @@ function createSources(options: ResolvedSecretsOptions): { sources: SecretSource
         built = options.replicaRegions?.length
           ? new RegionalSource({
               regions: [options.region!, ...options.replicaRegions],
-              clientConfig: {
-                ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-                ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-              },
+              clientConfig: withoutRegion(awsClientConfig(options)),
               ...(options.regionFailover ?? {}),
             })
           : options.client
           ? new AwsSecretsManagerSource({ client: options.client })
-          : new AwsSecretsManagerSource({
-              clientConfig: {
-                ...(options.region !== undefined ? { region: options.region } : {}),
-                ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-                ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-              },
-            });
+          : new AwsSecretsManagerSource({ clientConfig: awsClientConfig(options) });
         break;
       case 'env':
         built = new EnvSource(options.env!);

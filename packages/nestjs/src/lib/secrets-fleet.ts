@@ -12,7 +12,7 @@ import {
   type RedisCommandClient,
 } from '@keyturn/core';
 import { createRotatingRedis, credentialsFromSecretStore } from '@keyturn/core/connections';
-import type { SecretStoreResources } from './secret-store.factory.js';
+import { awsClientConfig, type SecretStoreResources } from './secret-store.factory.js';
 import type { ResolvedSecretsOptions } from './secrets-options.validator.js';
 
 /** The fleet in the health payload: the bus, the watcher, the last message (ids only). */
@@ -30,6 +30,7 @@ export class SecretsFleet {
   #fleet?: FleetInvalidation;
   #stopped = false;
   #watcher?: FleetWatcher;
+  readonly #redisSecretId?: string;
   readonly #closers: (() => Promise<unknown> | unknown)[] = [];
 
   constructor(
@@ -38,8 +39,9 @@ export class SecretsFleet {
     private readonly logger: KeyturnLogger,
   ) {
     const secret = options.invalidation?.redisSecret;
+    this.#redisSecretId = typeof secret === 'string' ? secret : secret?.secretId;
     // Registered now, so the Redis secret loads in the start-up batch with the others.
-    if (secret !== undefined) resources.store.register({ ref: typeof secret === 'string' ? secret : secret.secretId });
+    if (this.#redisSecretId !== undefined) resources.store.register({ ref: this.#redisSecretId });
   }
 
   get enabled(): boolean {
@@ -107,7 +109,7 @@ export class SecretsFleet {
 
   async #redisBus(): Promise<{ bus: InvalidationBus; redis: RedisCommandClient }> {
     const inv = this.options.invalidation!;
-    const secretId = typeof inv.redisSecret === 'string' ? inv.redisSecret : inv.redisSecret!.secretId;
+    const secretId = this.#redisSecretId!;
     // ioredis is an optional peer: the connections entry loads it on first use, only with this option.
     const connect = async () => {
       const rotating = await createRotatingRedis(await credentialsFromSecretStore(this.resources.store, secretId), { redis: inv.redis ?? {}, waitUntilReady: false, logger: this.logger });
@@ -129,11 +131,7 @@ export class SecretsFleet {
     const aws = this.resources.ownedSources.find((s): s is AwsSecretsManagerSource => s instanceof AwsSecretsManagerSource);
     if (aws) return aws.client;
     if (this.options.client) return this.options.client;
-    const client = new SecretsManagerClient({
-      ...(this.options.region !== undefined ? { region: this.options.region } : {}),
-      ...(this.options.endpoint !== undefined ? { endpoint: this.options.endpoint } : {}),
-      ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
-    });
+    const client = new SecretsManagerClient(awsClientConfig(this.options));
     this.#closers.push(() => client.destroy());
     return client;
   }
