@@ -147,11 +147,9 @@ export class FleetInvalidation {
   }
 
   async #published(secretId: string, versionId: string): Promise<void> {
-    if (this.#heard.get(secretId) === versionId) {
-      this.#heard.delete(secretId);
-      return;
-    }
+    const heard = this.#heard.get(secretId);
     this.#heard.delete(secretId);
+    if (heard === versionId) return;
     const region = currentState(this.#store.states(secretId))?.region;
     await this.publish({ secretId, versionId, ...(region ? { region } : {}) });
   }
@@ -177,9 +175,7 @@ export class FleetInvalidation {
 
   /** Whether the store holds `secretId` (AWSCURRENT) at a version other than `versionId`. */
   #outdated(secretId: string, versionId: string): boolean {
-    const states = this.#store.states(secretId);
-    if (states.length === 0) return false;
-    const current = currentState(states);
+    const current = currentState(this.#store.states(secretId));
     return current !== undefined && current.versionId !== versionId;
   }
 
