@@ -1,6 +1,6 @@
 import { createRotatingPgDriver, type SecretInput } from '@keyturn/core/connections';
 import { connectionLogger } from '../lib/connection-logger.js';
-import { resolveConnectionSecret } from '../lib/connection-secret.js';
+import { resolveConnectionSecret, type ConnectionSecret } from '../lib/connection-secret.js';
 import type { SecretDefinition } from '../lib/interfaces/secret-definition.interface.js';
 import { SecretsService } from '../lib/secrets.service.js';
 import type { RotatingTypeOrmOptions, TypeOrmRotationOptions, TypeOrmSecretOverrides } from './typeorm-secret.options.js';
@@ -36,21 +36,10 @@ export function typeOrmOptionsFromSecret(
 ): Promise<RotatingTypeOrmOptions>;
 export function typeOrmOptionsFromSecret(secret: SecretInput, overrides?: TypeOrmSecretOverrides, options?: TypeOrmRotationOptions): Promise<RotatingTypeOrmOptions>;
 export async function typeOrmOptionsFromSecret(...args: unknown[]): Promise<RotatingTypeOrmOptions> {
-  let secret: SecretInput;
-  let overrides: TypeOrmSecretOverrides;
-  let options: TypeOrmRotationOptions;
-  let service: SecretsService | undefined;
-  if (args[0] instanceof SecretsService) {
-    service = args[0];
-    const secrets = service;
-    overrides = (args[2] as TypeOrmSecretOverrides | undefined) ?? {};
-    options = (args[3] as TypeOrmRotationOptions | undefined) ?? {};
-    secret = await resolveConnectionSecret(args[1] as SecretDefinition<unknown> | string, () => secrets, 'typeOrmOptionsFromSecret');
-  } else {
-    secret = await resolveConnectionSecret(args[0] as SecretInput, noSecretsService, 'typeOrmOptionsFromSecret');
-    overrides = (args[1] as TypeOrmSecretOverrides | undefined) ?? {};
-    options = (args[2] as TypeOrmRotationOptions | undefined) ?? {};
-  }
+  // With a SecretsService first, the secret and the rest follow it.
+  const service = args[0] instanceof SecretsService ? args[0] : undefined;
+  const [given, overrides = {}, options = {}] = (service ? args.slice(1) : args) as [ConnectionSecret, TypeOrmSecretOverrides?, TypeOrmRotationOptions?];
+  const secret = await resolveConnectionSecret(given, () => service ?? noSecretsService(), 'typeOrmOptionsFromSecret');
   const driver = await createRotatingPgDriver(secret, { ...options, logger: connectionLogger(options.logger, service) });
   const initial = driver.credentials();
   return {
